@@ -1,0 +1,63 @@
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, Composer, type ApiClientOptions } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { BotContext } from "./context.js";
+import type { AppDeps } from "./deps.js";
+import { contextSetup } from "./handlers/context-setup.js";
+import { emergency } from "./handlers/emergency.js";
+import { answerFreeText, faqHandlers } from "./handlers/faq.js";
+import { forget } from "./handlers/forget.js";
+import { menu } from "./handlers/menu.js";
+import { askLanguage, onboarding } from "./handlers/onboarding.js";
+import { privateOnly } from "./handlers/private-only.js";
+
+/** How a transport plugs into the one application. */
+export interface TransportOptions {
+  /** Names the messenger; also namespaces session keys and contact lookups. */
+  messenger: string;
+  token: string;
+  client?: ApiClientOptions;
+  botInfo?: UserFromGetMe;
+}
+
+/** The whole application as middleware, independent of where updates come from. */
+export function createApp(deps: AppDeps, messenger: string): Composer<BotContext> {
+  const app = new Composer<BotContext>();
+  app.use(privateOnly());
+  app.use(contextSetup(deps, messenger));
+  app.use(emergency(deps));
+  app.use(onboarding(deps));
+  app.use(menu(deps));
+  app.use(forget(deps));
+  app.use(faqHandlers());
+
+  app.on("message:text", async (ctx) => {
+    const text = ctx.message.text;
+    if (text.startsWith("/")) return await ctx.reply(ctx.t("help.text"));
+    if (!ctx.session.languageChosen) {
+      // A first message: the language comes first, the question is answered right after.
+      const result = deps.faq.match(text);
+      if (result.best) ctx.session.pending = result.best.id;
+      if (!ctx.session.language) ctx.session.language = result.language;
+      ctx.language = ctx.session.language;
+      ctx.t = deps.i18n.getFixedT(ctx.language);
+      return await askLanguage(ctx);
+    }
+    await answerFreeText(ctx, deps, text);
+  });
+  app.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("errors.stale") }));
+  app.on("message", (ctx) => ctx.reply(ctx.t("errors.text_only")));
+  return app;
+}
+
+export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotContext> {
+  const bot = new Bot<BotContext>(transport.token, { client: transport.client, botInfo: transport.botInfo });
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(createApp(deps, transport.messenger));
+  bot.catch(async (err) => {
+    deps.log.error({ err: err.error, kind: Object.keys(err.ctx.update).find((k) => k !== "update_id") }, "handler failed");
+    const ctx = err.ctx;
+    if (ctx.chat?.type === "private" && ctx.t) await ctx.reply(ctx.t("errors.generic")).catch(() => undefined);
+  });
+  return bot;
+}

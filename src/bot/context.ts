@@ -1,0 +1,36 @@
+import type { Context, SessionFlavor } from "grammy";
+import type { TFunction } from "i18next";
+import type { Address, Contact } from "../contacts/contacts.js";
+import type { Language } from "../i18n/languages.js";
+
+/**
+ * Per-chat state. Held in memory until the person consents; it carries no
+ * message text, only choices and entry ids.
+ */
+export interface SessionData {
+  language?: Language;
+  /** true once stored with consent, false after declining, unset before asking. */
+  consent?: boolean;
+  /** Whether the language was picked by the person rather than guessed. */
+  languageChosen?: boolean;
+  /** The FAQ entry to answer once onboarding is through (first message was a question). */
+  pending?: string;
+  /** "Other matches" of the last free-text search. */
+  matches?: string[];
+  /** Day number of the last expiry refresh, so a contact is touched at most daily. */
+  touched?: number;
+}
+
+export interface DeskFlavor {
+  /** Translates into the person's language. */
+  t: TFunction;
+  language: Language;
+  /** Which transport the update came through: "telegram", "signal", "console"… */
+  messenger: string;
+  /** The private chat's address; set on every update the bot answers. */
+  address: Address;
+  /** Set when the person has consented and is stored. */
+  contact?: Contact;
+}
+
+export type BotContext = Context & SessionFlavor<SessionData> & DeskFlavor;

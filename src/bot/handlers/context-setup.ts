@@ -1,0 +1,46 @@
+import { Composer, session } from "grammy";
+import { fromLanguageCode } from "../../i18n/languages.js";
+import type { BotContext, SessionData } from "../context.js";
+import type { AppDeps } from "../deps.js";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Everything handlers rely on: the session, the person's address and stored
+ * record (if they consented), and `ctx.t` in their language.
+ */
+export function contextSetup(deps: AppDeps, messenger: string): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.use(session({
+    initial: (): SessionData => ({}),
+    getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `${messenger}:${ctx.chat.id}` : undefined),
+    storage: deps.sessions,
+  }));
+  composer.use(async (ctx, next) => {
+    ctx.messenger = messenger;
+    ctx.address = { messenger, chatId: String(ctx.chat!.id) };
+    if (ctx.session.consent !== false) {
+      const contact = deps.contacts.find(ctx.address);
+      if (contact) {
+        ctx.contact = contact;
+        ctx.session.consent = true;
+        if (!ctx.session.language) {
+          ctx.session.language = contact.language;
+          ctx.session.languageChosen = true;
+        }
+        const today = Math.floor(Date.now() / DAY);
+        if (ctx.session.touched !== today) {
+          deps.contacts.touch(contact);
+          ctx.session.touched = today;
+        }
+      } else if (ctx.session.consent === true) {
+        // Erased elsewhere (another process, retention): start over.
+        delete ctx.session.consent;
+      }
+    }
+    ctx.language = ctx.session.language ?? fromLanguageCode(ctx.from?.language_code) ?? deps.config.DEFAULT_LANGUAGE;
+    ctx.t = deps.i18n.getFixedT(ctx.language);
+    await next();
+  });
+  return composer;
+}

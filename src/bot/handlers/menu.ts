@@ -1,0 +1,37 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import type { AppDeps } from "../deps.js";
+import { sendTopics } from "./faq.js";
+import { askForget } from "./forget.js";
+import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
+
+/** Menu entries that need the person stored; they ask for consent first. */
+const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel"]);
+
+export function menu(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("menu", sendMenu);
+  composer.command("help", (ctx) => ctx.reply(ctx.t("help.text")));
+  composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
+  composer.command("mydata", async (ctx) => {
+    if (!ctx.contact) return await ctx.reply(ctx.t("forget.nothing"));
+    await ctx.reply(ctx.t("soon.mydata"));
+  });
+
+  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|travel|language|forget)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const item = ctx.match[1]!;
+    if (NEEDS_CONSENT.has(item) && !ctx.contact) {
+      await ctx.reply(ctx.t("privacy.consent_needed"));
+      return await sendPrivacy(ctx, deps, true);
+    }
+    switch (item) {
+      case "main": return await sendMenu(ctx);
+      case "faq": return await sendTopics(ctx);
+      case "language": return await askLanguage(ctx);
+      case "forget": return await askForget(ctx);
+      default: return await ctx.reply(ctx.t(`soon.${item}`));
+    }
+  });
+  return composer;
+}

@@ -1,0 +1,61 @@
+import { InlineKeyboard } from "grammy";
+import type { TFunction } from "i18next";
+import { LANGUAGES } from "../i18n/languages.js";
+
+/**
+ * Callback data is `<scope>:<action>[:<arg>]`; every handler parses it
+ * strictly, so anything else is treated as stale or forged.
+ */
+export const cb = {
+  language: (lang: string) => `lang:${lang}`,
+  consent: (yes: boolean) => `consent:${yes ? "yes" : "no"}`,
+  menu: (item: string) => `menu:${item}`,
+  topic: (topic: string) => `faq:t:${topic}`,
+  entry: (id: string) => `faq:e:${id}`,
+  others: "faq:more",
+  forget: (yes: boolean) => `forget:${yes ? "yes" : "no"}`,
+  emergency: "menu:emergency",
+} as const;
+
+export const MENU_ITEMS = ["faq", "intake", "lawyer", "travel", "language", "forget"] as const;
+
+export function languageKeyboard(t: TFunction, preselected?: string): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  const order = preselected ? [preselected, ...LANGUAGES.filter((l) => l !== preselected)] : [...LANGUAGES];
+  for (const lang of order) kb.text(t(`language.names.${lang}`), cb.language(lang)).row();
+  return kb;
+}
+
+export function consentKeyboard(t: TFunction): InlineKeyboard {
+  return new InlineKeyboard().text(t("privacy.agree"), cb.consent(true)).row().text(t("privacy.decline"), cb.consent(false));
+}
+
+export function mainMenu(t: TFunction): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  for (const item of MENU_ITEMS) kb.text(t(`menu.${item}`), cb.menu(item)).row();
+  return kb.text(t("menu.emergency"), cb.emergency);
+}
+
+/** The buttons under a free-text answer or a refusal. */
+export function afterAnswer(t: TFunction, withOthers: boolean): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  if (withOthers) kb.text(t("faq.other_matches"), cb.others).row();
+  return kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
+}
+
+export function noMatchKeyboard(t: TFunction): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("faq.browse"), cb.menu("faq")).row()
+    .text(t("menu.intake"), cb.menu("intake")).row()
+    .text(t("faq.human"), cb.menu("lawyer"));
+}
+
+export function emergencyKeyboard(t: TFunction, withRelated: boolean): InlineKeyboard {
+  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("lawyer")).row();
+  if (withRelated) kb.text(t("emergency.related"), cb.others).row();
+  return kb.text(t("menu.main"), cb.menu("main"));
+}
+
+export function forgetKeyboard(t: TFunction): InlineKeyboard {
+  return new InlineKeyboard().text(t("forget.yes"), cb.forget(true)).row().text(t("forget.no"), cb.forget(false));
+}

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { LANGUAGES } from "../i18n/languages.js";
+
+/** An admin as written in `ADMINS`: which messenger, and the id on it. */
+export interface AdminRef {
+  messenger: "telegram" | "signal";
+  id: string;
+}
+
+const adminList = z
+  .string()
+  .default("")
+  .transform((raw, ctx): AdminRef[] => {
+    const refs: AdminRef[] = [];
+    for (const item of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const match = /^(telegram|signal):(.+)$/.exec(item);
+      const id = match?.[2]?.trim() ?? "";
+      const valid = match?.[1] === "telegram"
+        ? /^\d{1,16}$/.test(id)
+        : /^(\+\d{6,16}|[0-9a-f-]{36})$/i.test(id);
+      if (!match || !valid) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry #${refs.length + 1} must look like telegram:<numeric id> or signal:<+number or uuid>`,
+        });
+        return z.NEVER;
+      }
+      refs.push({ messenger: match[1] as AdminRef["messenger"], id });
+    }
+    return refs;
+  });
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC-DEF… as given by @BotFather"),
+    ),
+    TELEGRAM_API_ROOT: z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+      .default("https://api.telegram.org")
+      .transform((u) => u.replace(/\/+$/, "")),
+    WEBHOOK_URL: optional(z.url({ protocol: /^https$/, message: "must be an https URL" })),
+    WEBHOOK_SECRET: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z, a-z, 0-9, _ and -"),
+    ),
+    WEBHOOK_HOST: z.string().default("127.0.0.1"),
+    WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    DATABASE_PATH: z.string().min(1).default("./data/notice-desk.sqlite"),
+    MASTER_KEY: optional(z.string()),
+    MASTER_KEY_FILE: optional(z.string().min(1)),
+    ADMINS: adminList,
+    DEFAULT_LANGUAGE: z.enum(LANGUAGES).default("ru"),
+    RETENTION_INTAKE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    RETENTION_CASE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    RETENTION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MASTER_KEY !== undefined && env.MASTER_KEY_FILE !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["MASTER_KEY_FILE"], message: "set MASTER_KEY or MASTER_KEY_FILE, not both" });
+    }
+    if (env.WEBHOOK_URL !== undefined && env.WEBHOOK_SECRET === undefined) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when WEBHOOK_URL is set" });
+    }
+    if (env.WEBHOOK_URL !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) {
+      ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required when WEBHOOK_URL is set" });
+    }
+  });
+
+export type Config = z.output<typeof schema>;
+
+/** Thrown at start-up when the environment is not usable; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads and validates the configuration. Values are never echoed back in
+ * errors, since some of them are secrets.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path[0] === undefined ? "environment" : String(issue.path[0]);
+    return `  ${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}

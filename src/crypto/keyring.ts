@@ -1,0 +1,82 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+
+const VERSION = 1;
+const NONCE = 12;
+const TAG = 16;
+
+/** Thrown when a sealed value does not open: wrong key, wrong row or column, or tampering. */
+export class SealError extends Error {
+  override name = "SealError";
+}
+
+/** AES-256-GCM with a random nonce; the associated data binds a value to its place. */
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Buffer {
+  const nonce = randomBytes(NONCE);
+  const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  cipher.setAAD(Buffer.from(aad, "utf8"));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), body]);
+}
+
+export function open(key: Uint8Array, sealed: Uint8Array, aad: string): Buffer {
+  const box = Buffer.from(sealed);
+  if (box.length < 1 + NONCE + TAG || box[0] !== VERSION) throw new SealError("unknown sealed format");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, box.subarray(1, 1 + NONCE));
+    decipher.setAAD(Buffer.from(aad, "utf8"));
+    decipher.setAuthTag(box.subarray(1 + NONCE, 1 + NONCE + TAG));
+    return Buffer.concat([decipher.update(box.subarray(1 + NONCE + TAG)), decipher.final()]);
+  } catch {
+    throw new SealError("sealed value does not open");
+  }
+}
+
+function derive(master: Uint8Array, purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), `notice-desk/${purpose}`, 32));
+}
+
+/**
+ * Everything derived from the root key. The root key itself is only used to
+ * derive; each purpose gets its own subkey so that one leaking says nothing
+ * about the others.
+ */
+export class Keyring {
+  readonly #lookup: Buffer;
+  readonly #wrap: Buffer;
+  readonly #check: Buffer;
+
+  constructor(master: Uint8Array) {
+    if (master.length !== 32) throw new Error("the root key must be 32 bytes");
+    this.#lookup = derive(master, "blind-index");
+    this.#wrap = derive(master, "wrap");
+    this.#check = derive(master, "check");
+  }
+
+  /** A keyed hash that finds a record by an identifier without storing the identifier. */
+  blindIndex(value: string): Buffer {
+    return createHmac("sha256", this.#lookup).update(value, "utf8").digest();
+  }
+
+  /** A value stored once per database that tells whether this is the key it was made with. */
+  checkValue(): Buffer {
+    return createHmac("sha256", this.#check).update("key-check", "utf8").digest();
+  }
+
+  matches(stored: Uint8Array): boolean {
+    const mine = this.checkValue();
+    return stored.length === mine.length && timingSafeEqual(mine, stored);
+  }
+
+  /** A fresh data key for one person. */
+  newDataKey(): Buffer {
+    return randomBytes(32);
+  }
+
+  wrapDataKey(dataKey: Uint8Array, owner: string): Buffer {
+    return seal(this.#wrap, dataKey, `data-key:${owner}`);
+  }
+
+  unwrapDataKey(wrapped: Uint8Array, owner: string): Buffer {
+    return open(this.#wrap, wrapped, `data-key:${owner}`);
+  }
+}

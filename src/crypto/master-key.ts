@@ -1,0 +1,55 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Config } from "../config/env.js";
+import type { Logger } from "../log/logger.js";
+
+export class MasterKeyError extends Error {
+  override name = "MasterKeyError";
+}
+
+function decode(text: string, source: string): Buffer {
+  const trimmed = text.trim();
+  const key = Buffer.from(trimmed, "base64");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== 32) {
+    throw new MasterKeyError(`${source} must hold 32 random bytes in base64 (e.g. from: openssl rand -base64 32)`);
+  }
+  return key;
+}
+
+/** Where the generated development key lives: beside the database it protects. */
+export function devKeyPath(databasePath: string): string {
+  return join(dirname(databasePath), "dev-master.key");
+}
+
+/**
+ * Returns the root key from `MASTER_KEY` or `MASTER_KEY_FILE`. With neither,
+ * uses (or creates, readable by the owner only) a development key file next
+ * to the database, and warns: such a key sits beside the data it protects.
+ */
+export function loadMasterKey(config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FILE" | "DATABASE_PATH">, log: Logger): Buffer {
+  if (config.MASTER_KEY !== undefined) return decode(config.MASTER_KEY, "MASTER_KEY");
+  if (config.MASTER_KEY_FILE !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(config.MASTER_KEY_FILE, "utf8");
+    } catch {
+      throw new MasterKeyError("MASTER_KEY_FILE cannot be read");
+    }
+    return decode(text, "MASTER_KEY_FILE");
+  }
+  const path = devKeyPath(config.DATABASE_PATH);
+  if (existsSync(path)) {
+    log.warn("using the development key file beside the database; set MASTER_KEY_FILE for real use");
+    return decode(readFileSync(path, "utf8"), "the development key file");
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+  chmodSync(path, 0o600);
+  const banner = "NO MASTER KEY GIVEN: generated a development key file beside the database. " +
+    "Anyone who copies the data folder can read it. Set MASTER_KEY_FILE before real use.";
+  log.warn(banner);
+  process.stderr.write(`\n*** ${banner} ***\n\n`);
+  return key;
+}

@@ -1,0 +1,43 @@
+import pino, { type DestinationStream, type Logger } from "pino";
+
+export type { Logger };
+
+/**
+ * Fields that must never reach a log line even if someone passes a whole
+ * update, context or payload by mistake: message text, names, ids, numbers.
+ */
+const REDACTED = [
+  "text", "caption", "from", "chat", "sender", "contact", "username", "first_name", "last_name",
+  "phone", "phone_number", "number", "uuid", "payload", "update", "message", "data", "token", "key",
+].flatMap((field) => [field, `*.${field}`]);
+
+/**
+ * Keeps only what helps debugging without revealing content: the error's
+ * class, Bot API method and code, and the stack frames. An error's message
+ * can quote the input that caused it, so it is dropped.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const e = err as Error & { method?: unknown; error_code?: unknown; code?: unknown; cause?: unknown };
+  const frames = (e.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line)).slice(0, 8);
+  return {
+    type: e.name,
+    ...(typeof e.method === "string" ? { method: e.method } : {}),
+    ...(typeof e.error_code === "number" ? { error_code: e.error_code } : {}),
+    ...(typeof e.code === "string" || typeof e.code === "number" ? { code: e.code } : {}),
+    ...(e.cause instanceof Error ? { cause: safeError(e.cause) } : {}),
+    stack: frames.map((line) => line.trim()),
+  };
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: REDACTED, censor: "[redacted]" },
+      serializers: { err: safeError, error: safeError },
+    },
+    destination,
+  );
+}

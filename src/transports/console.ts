@@ -1,0 +1,42 @@
+import { createInterface } from "node:readline/promises";
+import { createBot } from "../bot/app.js";
+import type { AppDeps } from "../bot/deps.js";
+import { VirtualBotApi } from "./virtual/api.js";
+import { ChoiceBook, renderWithChoices } from "./virtual/choices.js";
+import type { Outgoing } from "./virtual/types.js";
+import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
+
+/**
+ * A chat with the bot in the terminal, for trying every flow without a
+ * messenger. Buttons are shown as numbered choices: type the number or the
+ * button's text.
+ */
+export async function runConsole(deps: AppDeps, io = { input: process.stdin, output: process.stdout }): Promise<void> {
+  const choices = new ChoiceBook();
+  const write = (text: string) => io.output.write(`${text}\n`);
+  const render = async (out: Outgoing) => {
+    if (out.type === "message" || out.type === "edit") {
+      choices.remember(out.message);
+      write(`\n\x1b[36mbot${out.type === "edit" ? " (edited)" : ""}>\x1b[0m ${renderWithChoices(out.message)}`);
+    } else if (out.type === "notice") {
+      write(`\x1b[2m(${out.text})\x1b[0m`);
+    }
+  };
+  const api = new VirtualBotApi(render);
+  const bot = createBot(deps, { messenger: "console", token: "console", client: { fetch: api.fetch } });
+  await bot.init();
+  const updates = new UpdateFactory();
+  const locale = Intl.DateTimeFormat().resolvedOptions().locale;
+  const me: VirtualUser = { id: 1, firstName: "you", languageCode: locale };
+
+  write("notice-desk console chat. Type /start to begin, /help for commands, Ctrl+D to quit.");
+  const rl = createInterface({ input: io.input, output: io.output, terminal: false });
+  for await (const line of rl) {
+    const text = line.trim();
+    if (!text) continue;
+    const chosen = choices.resolve(me.id, text);
+    const update = chosen ? updates.callback(me, chosen.data, chosen.messageId) : updates.text(me, text);
+    await bot.handleUpdate(update).catch((err: unknown) => deps.log.error({ err }, "console update failed"));
+  }
+  rl.close();
+}

@@ -1,0 +1,100 @@
+import type { Bot } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import { createBot } from "../bot/app.js";
+import type { AppDeps } from "../bot/deps.js";
+import { VirtualBotApi } from "./virtual/api.js";
+import { choicesOf } from "./virtual/choices.js";
+import type { Outgoing, OutgoingMessage } from "./virtual/types.js";
+import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
+
+/** One person in an in-memory chat: what they send, and everything the bot showed them. */
+export class MemoryUser {
+  /** Messages in the order the bot sent them (edits replace in place). */
+  readonly messages: OutgoingMessage[] = [];
+  /** Short notices (callback answers). */
+  readonly notices: string[] = [];
+
+  constructor(private readonly chat: MemoryTransport, readonly user: VirtualUser) {}
+
+  /** Sends text and returns what the bot sent back while handling it. */
+  async send(text: string): Promise<OutgoingMessage[]> {
+    return this.chat.dispatch(this, this.chat.updates.text(this.user, text));
+  }
+
+  /** Presses the button with this label (or callback data) on the latest message that has it. */
+  async press(label: string): Promise<OutgoingMessage[]> {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const message = this.messages[i]!;
+      const button = choicesOf(message).find((b) => b.text === label || b.data === label);
+      if (button?.data !== undefined) return this.pressData(button.data, message.messageId);
+    }
+    throw new Error(`no button "${label}" in this chat`);
+  }
+
+  /** Sends raw callback data, as a forged or stale button would. */
+  async pressData(data: string, messageId = this.last()?.messageId ?? 1): Promise<OutgoingMessage[]> {
+    return this.chat.dispatch(this, this.chat.updates.callback(this.user, data, messageId));
+  }
+
+  last(): OutgoingMessage | undefined {
+    return this.messages.at(-1);
+  }
+
+  /** Labels of the buttons on the latest message. */
+  buttons(): string[] {
+    return (this.last()?.buttons ?? []).flat().map((b) => b.text);
+  }
+}
+
+/**
+ * The application driven entirely in memory: updates are built as the
+ * Telegram Bot API would send them, replies come back through `client.fetch`.
+ * Tests and benchmarks use it; nothing here is a mock of the application.
+ */
+export class MemoryTransport {
+  readonly updates = new UpdateFactory();
+  readonly bot: Bot<BotContext>;
+  readonly #users = new Map<number, MemoryUser>();
+  #collecting: OutgoingMessage[] | undefined;
+
+  constructor(deps: AppDeps, messenger = "memory") {
+    const api = new VirtualBotApi((out) => this.#deliver(out));
+    this.bot = createBot(deps, { messenger, token: "memory", client: { fetch: api.fetch } });
+  }
+
+  async #deliver(out: Outgoing): Promise<void> {
+    const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
+    const user = this.#users.get(chatId);
+    if (!user) return;
+    if (out.type === "message") {
+      user.messages.push(out.message);
+      this.#collecting?.push(out.message);
+    } else if (out.type === "edit") {
+      const i = user.messages.findIndex((m) => m.messageId === out.message.messageId);
+      if (i >= 0) user.messages[i] = out.message;
+    } else if (out.type === "notice") {
+      user.notices.push(out.text);
+    }
+  }
+
+  user(user: VirtualUser): MemoryUser {
+    let existing = this.#users.get(user.id);
+    if (!existing) {
+      existing = new MemoryUser(this, user);
+      this.#users.set(user.id, existing);
+    }
+    return existing;
+  }
+
+  async dispatch(_user: MemoryUser, update: Parameters<Bot<BotContext>["handleUpdate"]>[0]): Promise<OutgoingMessage[]> {
+    await this.bot.init();
+    const collected: OutgoingMessage[] = [];
+    this.#collecting = collected;
+    try {
+      await this.bot.handleUpdate(update);
+    } finally {
+      this.#collecting = undefined;
+    }
+    return collected;
+  }
+}

@@ -1,0 +1,61 @@
+import { createServer, type Server } from "node:http";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type Bot } from "grammy";
+import { createBot } from "../bot/app.js";
+import type { BotContext } from "../bot/context.js";
+import type { AppDeps } from "../bot/deps.js";
+
+/** The update kinds the bot handles; nothing else is asked for. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+
+export interface TelegramHandle {
+  bot: Bot<BotContext>;
+  stop(): Promise<void>;
+}
+
+export function createTelegramBot(deps: AppDeps): Bot<BotContext> {
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT } = deps.config;
+  if (!TELEGRAM_BOT_TOKEN) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+  const bot = createBot(deps, { messenger: "telegram", token: TELEGRAM_BOT_TOKEN, client: { apiRoot: TELEGRAM_API_ROOT } });
+  // Waits out 429s and retries 5xx/network errors instead of dropping replies.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false }));
+  return bot;
+}
+
+/**
+ * Runs the bot on Telegram: long polling through grammY's runner by default,
+ * or a webhook server when WEBHOOK_URL is set (Telegram then proves each call
+ * with the secret token).
+ */
+export async function runTelegram(deps: AppDeps): Promise<TelegramHandle> {
+  const bot = createTelegramBot(deps);
+  await bot.init();
+  const { WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT } = deps.config;
+
+  if (WEBHOOK_URL) {
+    const handler = webhookCallback(bot, "http", { secretToken: WEBHOOK_SECRET });
+    const path = new URL(WEBHOOK_URL).pathname;
+    const server: Server = createServer((req, res) => {
+      if (req.method !== "POST" || req.url !== path) {
+        res.writeHead(404).end();
+        return;
+      }
+      handler(req, res).catch((err: unknown) => {
+        deps.log.error({ err }, "webhook update failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(WEBHOOK_PORT, WEBHOOK_HOST, resolve));
+    await bot.api.setWebhook(WEBHOOK_URL, { secret_token: WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
+    deps.log.info({ mode: "webhook", port: WEBHOOK_PORT }, "telegram transport started");
+    return { bot, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  await bot.api.deleteWebhook();
+  const runner: RunnerHandle = run(bot, {
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+  });
+  deps.log.info({ mode: "polling" }, "telegram transport started");
+  return { bot, stop: () => (runner.isRunning() ? runner.stop() : Promise.resolve()) };
+}

@@ -1,0 +1,152 @@
+import type { UserFromGetMe } from "grammy/types";
+import { DeliveryError, type Button, type Deliver, type OutgoingMessage } from "./types.js";
+
+/** The bot as it introduces itself on messengers that have no Bot API. */
+export const VIRTUAL_BOT: UserFromGetMe = {
+  id: 1,
+  is_bot: true,
+  first_name: "notice-desk",
+  username: "notice_desk_bot",
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+} as UserFromGetMe;
+
+type Payload = Record<string, unknown>;
+
+function buttonsOf(markup: unknown): Button[][] {
+  const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
+  if (!Array.isArray(rows)) return [];
+  return rows.map((row: unknown[]) =>
+    row.map((b) => {
+      const button = b as { text?: unknown; callback_data?: unknown; url?: unknown };
+      return {
+        text: String(button.text ?? ""),
+        ...(typeof button.callback_data === "string" ? { data: button.callback_data } : {}),
+        ...(typeof button.url === "string" ? { url: button.url } : {}),
+      };
+    }),
+  );
+}
+
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+}
+
+/**
+ * A stand-in for the Bot API, plugged into grammY as its `client.fetch`. It
+ * turns the bot's API calls into `Outgoing` events for a messenger that has
+ * no Bot API (Signal, the console, tests) and answers like the Bot API would,
+ * so the same application runs unchanged on every transport.
+ */
+export class VirtualBotApi {
+  #nextMessageId = new Map<number, number>();
+  #texts = new Map<string, OutgoingMessage>();
+
+  constructor(private readonly deliver: Deliver, private readonly me: UserFromGetMe = VIRTUAL_BOT) {}
+
+  /** The `fetch` to hand to grammY: `new Bot(token, { client: { fetch: api.fetch } })`. */
+  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    const method = url.slice(url.lastIndexOf("/") + 1);
+    let payload: Payload = {};
+    if (typeof init?.body === "string") payload = JSON.parse(init.body) as Payload;
+    else if (init?.body) return json({ ok: false, error_code: 400, description: "Bad Request: file uploads are not supported here" });
+    try {
+      return json({ ok: true, result: await this.call(method, payload) });
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      return json({
+        ok: false,
+        error_code: error.errorCode,
+        description: error.description,
+        ...(error.retryAfter !== undefined ? { parameters: { retry_after: error.retryAfter } } : {}),
+      });
+    }
+  }) as typeof fetch;
+
+  #chatId(payload: Payload): number {
+    const id = Number(payload.chat_id);
+    if (!Number.isSafeInteger(id)) throw new DeliveryError(400, "Bad Request: chat not found");
+    return id;
+  }
+
+  #message(chatId: number, messageId: number, text: string, markup: unknown): OutgoingMessage {
+    return { chatId, messageId, text, buttons: buttonsOf(markup) };
+  }
+
+  #asBotApiMessage(m: OutgoingMessage) {
+    return {
+      message_id: m.messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: m.chatId, type: "private" as const, first_name: "" },
+      from: this.me,
+      text: m.text,
+      ...(m.buttons.length > 0
+        ? { reply_markup: { inline_keyboard: m.buttons.map((r) => r.map((b) => ({ text: b.text, ...(b.data ? { callback_data: b.data } : {}), ...(b.url ? { url: b.url } : {}) }))) } }
+        : {}),
+    };
+  }
+
+  async call(method: string, payload: Payload): Promise<unknown> {
+    switch (method) {
+      case "getMe":
+        return this.me;
+      case "sendMessage": {
+        const chatId = this.#chatId(payload);
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        const message = this.#message(chatId, messageId, String(payload.text ?? ""), payload.reply_markup);
+        await this.deliver({ type: "message", message });
+        this.#nextMessageId.set(chatId, messageId);
+        this.#texts.set(`${chatId}:${messageId}`, message);
+        return this.#asBotApiMessage(message);
+      }
+      case "editMessageText":
+      case "editMessageReplyMarkup": {
+        const chatId = this.#chatId(payload);
+        const messageId = Number(payload.message_id);
+        const previous = this.#texts.get(`${chatId}:${messageId}`);
+        if (!previous) throw new DeliveryError(400, "Bad Request: message to edit not found");
+        const text = method === "editMessageText" ? String(payload.text ?? "") : previous.text;
+        const message = this.#message(chatId, messageId, text, payload.reply_markup);
+        await this.deliver({ type: "edit", message });
+        this.#texts.set(`${chatId}:${messageId}`, message);
+        return this.#asBotApiMessage(message);
+      }
+      case "deleteMessage": {
+        const chatId = this.#chatId(payload);
+        const messageId = Number(payload.message_id);
+        await this.deliver({ type: "delete", chatId, messageId });
+        this.#texts.delete(`${chatId}:${messageId}`);
+        return true;
+      }
+      case "sendChatAction":
+        await this.deliver({ type: "typing", chatId: this.#chatId(payload) });
+        return true;
+      case "answerCallbackQuery": {
+        const text = payload.text;
+        const chatId = Number(String(payload.callback_query_id).split(":")[0]);
+        if (typeof text === "string" && text.length > 0 && Number.isSafeInteger(chatId)) {
+          await this.deliver({ type: "notice", chatId, text });
+        }
+        return true;
+      }
+      case "setMyCommands":
+      case "deleteWebhook":
+      case "leaveChat":
+        return true;
+      default:
+        throw new DeliveryError(400, `Bad Request: method ${method} is not available on this messenger`);
+    }
+  }
+
+  /** Keeps the message cache from growing without bound in long-running processes. */
+  forgetChat(chatId: number): void {
+    for (const key of this.#texts.keys()) if (key.startsWith(`${chatId}:`)) this.#texts.delete(key);
+  }
+}

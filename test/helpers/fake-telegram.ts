@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Update } from "grammy/types";
+
+/** A bot token that only this fake accepts; it is no real token. */
+export const FAKE_TOKEN = "123456:fake-token-for-tests-only-000000";
+
+export interface SentMessage {
+  chatId: number;
+  messageId: number;
+  text: string;
+  buttons: { text: string; callback_data?: string; url?: string }[][];
+}
+
+interface Failure {
+  method: string;
+  chatId?: number;
+  code: number;
+  description: string;
+  retryAfter?: number;
+  times: number;
+}
+
+const BOT_USER = {
+  id: 123456, is_bot: true, first_name: "Test desk", username: "test_desk_bot",
+  can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false,
+};
+
+async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (!raw) return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/**
+ * The Telegram Bot API as a bot sees it, on 127.0.0.1: `getUpdates` long
+ * polling, sending and editing messages, and the real error shapes: 401 for a
+ * wrong token, 400 for unknown chats, 429 with `retry_after`, 403 when a user
+ * blocked the bot.
+ */
+export class FakeTelegram {
+  readonly sent: SentMessage[] = [];
+  readonly calls: { method: string; at: number }[] = [];
+  readonly callbackAnswers: { id: string; text?: string }[] = [];
+  webhook: { url: string; secret?: string } | undefined;
+  #server: Server | undefined;
+  #queue: Update[] = [];
+  #nextUpdateId = 1;
+  #nextMessageId = new Map<number, number>();
+  #waiters: (() => void)[] = [];
+  #failures: Failure[] = [];
+  #blocked = new Set<number>();
+
+  get apiRoot(): string {
+    const { port } = this.#server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer((req, res) => {
+      void this.#handle(req).then(([status, payload]) => {
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#waiters.splice(0).forEach((w) => w());
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+  }
+
+  /** Queues an update as Telegram would deliver it. */
+  push(update: Omit<Update, "update_id">): void {
+    this.#queue.push({ update_id: this.#nextUpdateId++, ...update } as Update);
+    this.#waiters.splice(0).forEach((w) => w());
+  }
+
+  /** Makes the next `times` calls of a method (optionally to one chat) fail like Telegram does. */
+  fail(failure: Omit<Failure, "times"> & { times?: number }): void {
+    this.#failures.push({ times: 1, ...failure });
+  }
+
+  block(chatId: number): void {
+    this.#blocked.add(chatId);
+  }
+
+  sentTo(chatId: number): SentMessage[] {
+    return this.sent.filter((m) => m.chatId === chatId);
+  }
+
+  /** Resolves once `predicate` holds, polling briefly; rejects after `ms`. */
+  async until(predicate: () => boolean, ms = 10_000): Promise<void> {
+    const started = Date.now();
+    while (!predicate()) {
+      if (Date.now() - started > ms) throw new Error("timed out waiting for the bot");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async #handle(req: IncomingMessage): Promise<[number, unknown]> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    if (!match) return [404, { ok: false, error_code: 404, description: "Not Found" }];
+    if (match[1] !== FAKE_TOKEN) return [401, { ok: false, error_code: 401, description: "Unauthorized" }];
+    const method = match[2]!;
+    const params = await body(req);
+    this.calls.push({ method, at: Date.now() });
+    const chatId = params.chat_id === undefined ? undefined : Number(params.chat_id);
+
+    const failure = this.#failures.find((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
+    if (failure) {
+      if (--failure.times <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
+      return [failure.code, {
+        ok: false, error_code: failure.code, description: failure.description,
+        ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
+      }];
+    }
+    if (chatId !== undefined && this.#blocked.has(chatId)) {
+      return [403, { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }];
+    }
+
+    switch (method) {
+      case "getMe":
+        return [200, { ok: true, result: BOT_USER }];
+      case "deleteWebhook":
+        this.webhook = undefined;
+        return [200, { ok: true, result: true }];
+      case "setWebhook":
+        this.webhook = { url: String(params.url), secret: params.secret_token as string | undefined };
+        return [200, { ok: true, result: true }];
+      case "getUpdates": {
+        if (this.webhook) return [409, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" }];
+        const offset = Number(params.offset ?? 0);
+        this.#queue = this.#queue.filter((u) => u.update_id >= offset);
+        if (this.#queue.length === 0) {
+          const timeout = Math.min(Number(params.timeout ?? 0), 1) * 1000;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeout);
+            this.#waiters.push(() => { clearTimeout(timer); resolve(); });
+          });
+        }
+        return [200, { ok: true, result: this.#queue.slice(0, Number(params.limit ?? 100)) }];
+      }
+      case "sendMessage": {
+        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        const text = String(params.text ?? "");
+        if (text.length === 0) return [400, { ok: false, error_code: 400, description: "Bad Request: message text is empty" }];
+        if (text.length > 4096) return [400, { ok: false, error_code: 400, description: "Bad Request: message is too long" }];
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        this.#nextMessageId.set(chatId, messageId);
+        const markup = params.reply_markup as { inline_keyboard?: SentMessage["buttons"] } | undefined;
+        this.sent.push({ chatId, messageId, text, buttons: markup?.inline_keyboard ?? [] });
+        return [200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: BOT_USER, text, ...(markup ? { reply_markup: markup } : {}) } }];
+      }
+      case "answerCallbackQuery":
+        this.callbackAnswers.push({ id: String(params.callback_query_id), text: params.text as string | undefined });
+        return [200, { ok: true, result: true }];
+      case "sendChatAction":
+      case "leaveChat":
+      case "setMyCommands":
+        return [200, { ok: true, result: true }];
+      default:
+        return [404, { ok: false, error_code: 404, description: "Not Found: method not found" }];
+    }
+  }
+}
+
+let nextMessageId = 1;
+
+/** A text message from a person in a private chat, as Telegram delivers it. */
+export function textUpdate(user: { id: number; language_code?: string }, text: string): Omit<Update, "update_id"> {
+  const command = /^\/\w+/.exec(text);
+  return {
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user.id, type: "private", first_name: "Test" },
+      from: { id: user.id, is_bot: false, first_name: "Test", ...(user.language_code ? { language_code: user.language_code } : {}) },
+      text,
+      ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
+    },
+  } as Omit<Update, "update_id">;
+}
+
+export function callbackUpdate(user: { id: number }, data: string, messageId: number): Omit<Update, "update_id"> {
+  return {
+    callback_query: {
+      id: `cq${nextMessageId++}`,
+      from: { id: user.id, is_bot: false, first_name: "Test" },
+      chat_instance: "1",
+      data,
+      message: { message_id: messageId, date: 0, chat: { id: user.id, type: "private", first_name: "Test" }, text: "" },
+    },
+  } as Omit<Update, "update_id">;
+}

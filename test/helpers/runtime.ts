@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { loadConfig, type Config } from "../../src/config/env.js";
+import { createLogger } from "../../src/log/logger.js";
+import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { MemoryTransport } from "../../src/transports/memory.js";
+
+/** Collects every log line, so tests can read what would have been logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join("\n");
+  }
+}
+
+export interface TestDesk {
+  dir: string;
+  config: Config;
+  runtime: Runtime;
+  logs: LogCapture;
+  chat: MemoryTransport;
+  /** Rows in the contacts table. */
+  contactCount(): number;
+  close(): void;
+}
+
+/** A fresh application on a real SQLite file in a temporary folder, driven in memory. */
+export async function createTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-test-"));
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, "desk.sqlite"),
+    MASTER_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: "debug",
+    DEFAULT_LANGUAGE: "en",
+    ...env,
+  });
+  const logs = new LogCapture();
+  const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL, logs));
+  const chat = new MemoryTransport(runtime.deps);
+  return {
+    dir, config, runtime, logs, chat,
+    contactCount: () => (runtime.store.sqlite.prepare("SELECT count(*) AS n FROM contacts").get() as { n: number }).n,
+    close: () => {
+      runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
