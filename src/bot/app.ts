@@ -1,6 +1,6 @@
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, Composer, type ApiClientOptions } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import { Bot, BotError, Composer, type ApiClientOptions } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { contextSetup } from "./handlers/context-setup.js";
@@ -60,4 +60,17 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
     if (ctx.chat?.type === "private" && ctx.t) await ctx.reply(ctx.t("errors.generic")).catch(() => undefined);
   });
   return bot;
+}
+
+/**
+ * Handles one update the way grammY's own polling does: a failing handler
+ * goes to `bot.catch` instead of taking the transport down.
+ */
+export async function dispatch(bot: Bot<BotContext>, update: Update): Promise<void> {
+  try {
+    await bot.handleUpdate(update);
+  } catch (error) {
+    if (!(error instanceof BotError)) throw error;
+    await bot.errorHandler(error as BotError<BotContext>);
+  }
 }

@@ -47,7 +47,7 @@ const schema = z
       z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z, a-z, 0-9, _ and -"),
     ),
     WEBHOOK_HOST: z.string().default("127.0.0.1"),
-    WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     DATABASE_PATH: z.string().min(1).default("./data/notice-desk.sqlite"),
     MASTER_KEY: optional(z.string()),
     MASTER_KEY_FILE: optional(z.string().min(1)),

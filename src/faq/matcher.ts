@@ -189,7 +189,7 @@ export class FaqMatcher {
       .sort((a, b) => b.score - a.score);
     const [top, ...rest] = ranked;
     if (!top || top.score < this.options.threshold) return { others: [], language };
-    const floor = Math.max(this.options.threshold * 0.8, top.score - 0.25);
+    const floor = this.options.threshold * 0.8;
     return { best: top, others: rest.filter((m) => m.score >= floor).slice(0, 3), language };
   }
 }

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { createBot } from "../bot/app.js";
+import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { ChoiceBook, renderWithChoices } from "./virtual/choices.js";
@@ -36,7 +36,7 @@ export async function runConsole(deps: AppDeps, io = { input: process.stdin, out
     if (!text) continue;
     const chosen = choices.resolve(me.id, text);
     const update = chosen ? updates.callback(me, chosen.data, chosen.messageId) : updates.text(me, text);
-    await bot.handleUpdate(update).catch((err: unknown) => deps.log.error({ err }, "console update failed"));
+    await dispatch(bot, update);
   }
   rl.close();
 }

@@ -1,6 +1,6 @@
 import type { Bot } from "grammy";
 import type { BotContext } from "../bot/context.js";
-import { createBot } from "../bot/app.js";
+import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { choicesOf } from "./virtual/choices.js";
@@ -91,7 +91,7 @@ export class MemoryTransport {
     const collected: OutgoingMessage[] = [];
     this.#collecting = collected;
     try {
-      await this.bot.handleUpdate(update);
+      await dispatch(this.bot, update);
     } finally {
       this.#collecting = undefined;
     }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot } from "grammy";
@@ -11,6 +12,8 @@ export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "
 
 export interface TelegramHandle {
   bot: Bot<BotContext>;
+  /** The webhook server's port, when running on a webhook. */
+  port?: number;
   stop(): Promise<void>;
 }
 
@@ -48,8 +51,9 @@ export async function runTelegram(deps: AppDeps): Promise<TelegramHandle> {
     });
     await new Promise<void>((resolve) => server.listen(WEBHOOK_PORT, WEBHOOK_HOST, resolve));
     await bot.api.setWebhook(WEBHOOK_URL, { secret_token: WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
-    deps.log.info({ mode: "webhook", port: WEBHOOK_PORT }, "telegram transport started");
-    return { bot, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+    deps.log.info({ mode: "webhook" }, "telegram transport started");
+    const { port } = server.address() as AddressInfo;
+    return { bot, port, stop: () => new Promise((resolve) => server.close(() => resolve())) };
   }
 
   await bot.api.deleteWebhook();

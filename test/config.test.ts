@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config/env.js";
+import { Keyring } from "../src/crypto/keyring.js";
+import { devKeyPath, loadMasterKey, MasterKeyError } from "../src/crypto/master-key.js";
+import { openStore, WrongKeyError } from "../src/db/open.js";
+import { createLogger } from "../src/log/logger.js";
+import { LogCapture } from "./helpers/runtime.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "notice-desk-config-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const errorOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("configuration", () => {
+  it("starts on embedded defaults with an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      DATABASE_PATH: "./data/notice-desk.sqlite",
+      ADMINS: [],
+      LOG_LEVEL: "info",
+      RETENTION_IDLE_DAYS: 180,
+    });
+    expect(config.TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it("parses admins on both messengers", () => {
+    const uuid = "0b5a6e8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+    expect(loadConfig({ ADMINS: `telegram:12345, signal:+10000000000,signal:${uuid}` }).ADMINS).toEqual([
+      { messenger: "telegram", id: "12345" },
+      { messenger: "signal", id: "+10000000000" },
+      { messenger: "signal", id: uuid },
+    ]);
+  });
+
+  it("names every bad variable without echoing secret values", () => {
+    const message = errorOf({
+      TELEGRAM_BOT_TOKEN: "not-a-token-secret-value",
+      TELEGRAM_API_ROOT: "ftp://x",
+      ADMINS: "telegram:abc",
+      DEFAULT_LANGUAGE: "de",
+      LOG_LEVEL: "loud",
+    });
+    for (const name of ["TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ROOT", "ADMINS", "DEFAULT_LANGUAGE", "LOG_LEVEL"]) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain("not-a-token-secret-value");
+  });
+
+  it("requires a secret token and a bot token for webhook mode", () => {
+    const message = errorOf({ WEBHOOK_URL: "https://desk.example.org/hook" });
+    expect(message).toContain("WEBHOOK_SECRET");
+    expect(message).toContain("TELEGRAM_BOT_TOKEN");
+  });
+
+  it("refuses MASTER_KEY and MASTER_KEY_FILE together, and a key of the wrong size", () => {
+    expect(errorOf({ MASTER_KEY: "a", MASTER_KEY_FILE: "/x" })).toContain("MASTER_KEY_FILE");
+    const log = createLogger("silent");
+    expect(() => loadMasterKey({ MASTER_KEY: "c2hvcnQ=", DATABASE_PATH: join(dir, "d.sqlite") }, log)).toThrow(MasterKeyError);
+    expect(() => loadMasterKey({ MASTER_KEY_FILE: join(dir, "missing"), DATABASE_PATH: join(dir, "d.sqlite") }, log)).toThrow(/MASTER_KEY_FILE/);
+  });
+
+  it("reads the key from MASTER_KEY_FILE", () => {
+    const key = randomBytes(32);
+    writeFileSync(join(dir, "root.key"), key.toString("base64") + "\n");
+    expect(loadMasterKey({ MASTER_KEY_FILE: join(dir, "root.key"), DATABASE_PATH: join(dir, "d.sqlite") }, createLogger("silent"))).toEqual(key);
+  });
+
+  it("generates a development key readable by its owner only, says so loudly, and reuses it", () => {
+    const logs = new LogCapture();
+    const config = { DATABASE_PATH: join(dir, "data", "d.sqlite") };
+    const first = loadMasterKey(config, createLogger("info", logs));
+    const path = devKeyPath(config.DATABASE_PATH);
+    expect(existsSync(path)).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(logs.text).toContain("NO MASTER KEY GIVEN");
+    expect(logs.text).not.toContain(first.toString("base64"));
+    expect(loadMasterKey(config, createLogger("silent"))).toEqual(first);
+  });
+});
+
+describe("the root key and the database", () => {
+  it("refuses a wrong key and leaves the file byte-identical", () => {
+    const path = join(dir, "d.sqlite");
+    const store = openStore(path, new Keyring(randomBytes(32)));
+    store.close();
+    const before = readFileSync(path);
+    expect(() => openStore(path, new Keyring(randomBytes(32)))).toThrow(WrongKeyError);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("opens again with the right key", () => {
+    const key = randomBytes(32);
+    const path = join(dir, "d.sqlite");
+    openStore(path, new Keyring(key)).close();
+    const store = openStore(path, new Keyring(key));
+    expect(store.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(store.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(store.sqlite.pragma("secure_delete", { simple: true })).toBe(1);
+    store.close();
+  });
+});

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { entriesOfTopic } from "../src/faq/catalog.js";
+import { createI18n } from "../src/i18n/i18n.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+import type { MemoryUser } from "../src/transports/memory.js";
+
+const i18n = await createI18n();
+const ru = i18n.getFixedT("ru");
+const en = i18n.getFixedT("en");
+
+let desk: TestDesk;
+beforeEach(async () => {
+  desk = await createTestDesk();
+});
+afterEach(() => desk.close());
+
+async function onboarded(id: number, lang: "ru" | "en"): Promise<MemoryUser> {
+  const person = desk.chat.user({ id, languageCode: lang });
+  await person.send("/start");
+  await person.press(lang === "ru" ? "Русский" : "English");
+  await person.press(i18n.getFixedT(lang)("privacy.decline"));
+  return person;
+}
+
+describe("FAQ in the chat", () => {
+  it("browses topic → question → answer with its official link", async () => {
+    const person = await onboarded(1, "en");
+    const [topics] = await person.press(en("menu.faq"));
+    expect(topics!.text).toBe(en("faq.choose_topic"));
+    const [questions] = await person.press(en("topics.ccf", { ns: "faq" }));
+    const ids = entriesOfTopic("ccf").map((e) => e.id);
+    expect(questions!.buttons.flat().map((b) => b.data)).toEqual([...ids.map((id) => `faq:e:${id}`), "menu:faq"]);
+    const [answer] = await person.press(en("entries.ccf-portal-how.q", { ns: "faq" }));
+    expect(answer!.text).toContain(en("entries.ccf-portal-how.a", { ns: "faq" }));
+    expect(answer!.text).toContain("https://www.interpol.int/en/Who-we-are/Commission-for-the-Control-of-INTERPOL-s-Files-CCF/How-to-submit-a-request");
+    expect(answer!.text).toContain(en("faq.checked", { date: "2026-11" }));
+    expect(answer!.buttons.flat().map((b) => b.text)).toContain(en("faq.human"));
+  });
+
+  it("answers free text in Russian typed in Latin letters, in the person's language", async () => {
+    const person = await onboarded(2, "ru");
+    const [answer] = await person.send("kak uznat est li ya v baze interpola");
+    expect(answer!.text.startsWith(ru("entries.how-to-check-if-listed.q", { ns: "faq" }))).toBe(true);
+    expect(answer!.text).toContain(ru("entries.how-to-check-if-listed.a", { ns: "faq" }));
+  });
+
+  it("answers a question with a typo, and offers other matches and a human", async () => {
+    const person = await onboarded(3, "en");
+    const [answer] = await person.send("refugee status and red notise deletion");
+    expect(answer!.text.startsWith(en("entries.refugee-status-interpol.q", { ns: "faq" }))).toBe(true);
+    const labels = answer!.buttons.flat().map((b) => b.text);
+    expect(labels).toContain(en("faq.other_matches"));
+    expect(labels).toContain(en("faq.human"));
+    const [others] = await person.press(en("faq.other_matches"));
+    expect(others!.text).toBe(en("faq.others_title"));
+    const offered = others!.buttons.flat().filter((b) => b.data?.startsWith("faq:e:"));
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.map((b) => b.data)).not.toContain("faq:e:refugee-status-interpol");
+  });
+
+  it("refuses off-topic text and offers the intake and a human instead of guessing", async () => {
+    const person = await onboarded(4, "ru");
+    for (const text of ["привет", "как приготовить борщ", "спасибо"]) {
+      const [reply] = await person.send(text);
+      expect(reply!.text, text).toBe(ru("faq.no_match"));
+      expect(reply!.buttons.flat().map((b) => b.text)).toEqual([ru("faq.browse"), ru("menu.intake"), ru("faq.human")]);
+    }
+    const story = "Я уехал из Беларуси в 2021 году после протестов, мама говорит что милиция приходила к нам домой дважды в прошлом году и спрашивала обо мне, теперь я живу в Польше с картой побыту и боюсь куда-то ехать, потому что моего друга остановили в Румынии";
+    const [reply] = await person.send(story);
+    expect(reply!.text).toBe(ru("faq.story"));
+  });
+
+  it("treats forged, stale and unknown button data as stale, without answering", async () => {
+    const person = await onboarded(5, "en");
+    const before = person.messages.length;
+    for (const data of ["faq:e:no-such-entry", "faq:t:nothing", "admin:ban:1", "lang:xx", "x".repeat(64), ""]) {
+      await person.pressData(data);
+    }
+    const replies = person.messages.slice(before).map((m) => m.text);
+    expect(replies.every((text) => text === en("errors.stale"))).toBe(true);
+    expect(person.notices.filter((n) => n === en("errors.stale")).length + replies.length).toBe(6);
+    const [more] = await person.pressData("faq:more");
+    expect(more!.text).toBe(en("errors.stale"));
+  });
+
+  it("asks for text when it gets something else", async () => {
+    const person = await onboarded(6, "en");
+    const update = desk.chat.updates.text(person.user, "x");
+    const sticker = { ...update, message: { ...update.message!, text: undefined, sticker: { file_id: "a", file_unique_id: "b", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } };
+    const replies = await desk.chat.dispatch(person, sticker as never);
+    expect(replies[0]!.text).toBe(en("errors.text_only"));
+  });
+});

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createI18n } from "../src/i18n/i18n.js";
+import { runTelegram, type TelegramHandle } from "../src/transports/telegram.js";
+import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "./helpers/fake-telegram.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+
+const i18n = await createI18n();
+const en = i18n.getFixedT("en");
+const ru = i18n.getFixedT("ru");
+
+let fake: FakeTelegram;
+let desk: TestDesk;
+let telegram: TelegramHandle | undefined;
+
+beforeEach(async () => {
+  fake = await new FakeTelegram().start();
+});
+afterEach(async () => {
+  await telegram?.stop();
+  telegram = undefined;
+  desk.close();
+  await fake.stop();
+});
+
+async function start(env: Record<string, string> = {}): Promise<void> {
+  desk = await createTestDesk({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, ...env });
+  telegram = await runTelegram(desk.runtime.deps);
+}
+
+/** Pushes an update and waits for `count` more messages to that chat. */
+async function exchange(chatId: number, update: Parameters<FakeTelegram["push"]>[0], count = 1) {
+  const before = fake.sentTo(chatId).length;
+  fake.push(update);
+  await fake.until(() => fake.sentTo(chatId).length >= before + count);
+  return fake.sentTo(chatId).slice(before);
+}
+
+function button(message: { buttons: { text: string; callback_data?: string }[][] }, label: string): string {
+  const found = message.buttons.flat().find((b) => b.text === label);
+  if (!found?.callback_data) throw new Error(`no button ${label}`);
+  return found.callback_data;
+}
+
+describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
+  it("runs onboarding, FAQ search and the emergency path by long polling", async () => {
+    await start();
+    const person = { id: 4242, language_code: "ru" };
+    const [choose] = await exchange(person.id, textUpdate(person, "/start"));
+    expect(choose!.text).toBe(ru("language.choose"));
+    const [, notice] = await exchange(person.id, callbackUpdate(person, button(choose!, "Русский"), choose!.messageId), 2);
+    expect(notice!.text).toContain("Signal");
+    const replies = await exchange(person.id, callbackUpdate(person, button(notice!, ru("privacy.agree")), notice!.messageId), 2);
+    expect(replies.at(-1)!.text).toBe(ru("menu.title"));
+    expect(desk.contactCount()).toBe(1);
+    expect(fake.callbackAnswers.length).toBeGreaterThanOrEqual(2);
+
+    const [answer] = await exchange(person.id, textUpdate(person, "kak udalit red notice"));
+    expect(answer!.text).toContain(ru("entries.ccf-deletion-request.a", { ns: "faq" }));
+    const [refusal] = await exchange(person.id, textUpdate(person, "привет"));
+    expect(refusal!.text).toBe(ru("faq.no_match"));
+    const [sos] = await exchange(person.id, textUpdate(person, "меня задержали на границе"));
+    expect(sos!.text).toContain(ru("emergency.checklist"));
+  });
+
+  it("waits out a 429 for retry_after seconds and then delivers exactly once", async () => {
+    await start();
+    fake.fail({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
+    const person = { id: 77, language_code: "en" };
+    fake.push(textUpdate(person, "/start"));
+    await fake.until(() => fake.sentTo(77).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.sentTo(77).map((m) => m.text)).toEqual([en("language.choose")]);
+    const sends = fake.calls.filter((c) => c.method === "sendMessage");
+    expect(sends).toHaveLength(2);
+    expect(sends[1]!.at - sends[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("survives a person who blocked the bot (403) and keeps serving others", async () => {
+    await start();
+    fake.block(13);
+    fake.push(textUpdate({ id: 13 }, "/start"));
+    const [reply] = await exchange(14, textUpdate({ id: 14, language_code: "en" }, "/help"));
+    expect(reply!.text).toBe(en("help.text"));
+    expect(fake.sentTo(13)).toHaveLength(0);
+    await fake.until(() => desk.logs.text.includes("handler failed"));
+    const line = desk.logs.lines.find((l) => l.includes("handler failed"))!;
+    expect(JSON.parse(line).err).toMatchObject({ type: "GrammyError", method: "sendMessage", error_code: 403 });
+    expect(desk.logs.text).not.toContain("blocked by the user");
+  });
+
+  it("leaves groups it is added to and ignores their messages", async () => {
+    await start();
+    fake.push({
+      my_chat_member: {
+        chat: { id: -100, type: "supergroup", title: "g" },
+        from: { id: 5, is_bot: false, first_name: "A" },
+        date: 0,
+        old_chat_member: { status: "left", user: { id: 123456, is_bot: true, first_name: "b" } },
+        new_chat_member: { status: "member", user: { id: 123456, is_bot: true, first_name: "b" } },
+      },
+    } as never);
+    await fake.until(() => fake.calls.some((c) => c.method === "leaveChat"));
+    const group = textUpdate({ id: 5 }, "kak udalit red notice");
+    (group.message as { chat: unknown }).chat = { id: -100, type: "supergroup", title: "g" };
+    fake.push(group);
+    const [reply] = await exchange(15, textUpdate({ id: 15, language_code: "en" }, "/help"));
+    expect(reply!.text).toBe(en("help.text"));
+    expect(fake.sent.filter((m) => m.chatId === -100)).toHaveLength(0);
+  });
+
+  it("takes updates on a webhook that checks Telegram's secret token", async () => {
+    const secret = "test-secret-token-0123456789";
+    await start({ WEBHOOK_URL: "https://desk.example.org/telegram/hook", WEBHOOK_SECRET: secret, WEBHOOK_PORT: "0" });
+    expect(fake.webhook).toEqual({ url: "https://desk.example.org/telegram/hook", secret });
+    const url = `http://127.0.0.1:${telegram!.port}/telegram/hook`;
+    const update = { update_id: 1, ...textUpdate({ id: 31, language_code: "en" }, "/help") };
+    const forged = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" }, body: JSON.stringify(update) });
+    expect(forged.status).toBe(401);
+    expect(fake.sentTo(31)).toHaveLength(0);
+    const real = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+    expect(real.status).toBe(200);
+    await fake.until(() => fake.sentTo(31).length === 1);
+    expect(fake.sentTo(31)[0]!.text).toBe(en("help.text"));
+  });
+});
