@@ -1,36 +1,73 @@
 import { MemorySessionStorage } from "grammy";
-import type { SessionData } from "./bot/context.js";
 import type { AppDeps } from "./bot/deps.js";
+import { Cases } from "./cases/cases.js";
 import type { Config } from "./config/env.js";
 import { Contacts } from "./contacts/contacts.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadMasterKey } from "./crypto/master-key.js";
+import { Vault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
+import { PersonalStorage } from "./db/personal-storage.js";
 import { createFaqMatcher } from "./faq/catalog.js";
 import { createI18n } from "./i18n/i18n.js";
+import { IntakeDrafts } from "./intake/drafts.js";
 import type { Logger } from "./log/logger.js";
+import { schedulePurge } from "./retention/purge.js";
 
-/** Sessions of people who have not consented live this long in memory, and nowhere else. */
-const SESSION_TTL_MS = 6 * 60 * 60 * 1000;
+/** State of people who have not consented lives this long in memory, and nowhere else. */
+const MEMORY_TTL_MS = 6 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
 
 export interface Runtime {
   deps: AppDeps;
   store: Store;
+  keyring: Keyring;
   close(): void;
 }
 
+export interface RuntimeOptions {
+  /** Run the retention purge now and hourly (default true). */
+  purge?: boolean;
+  now?: () => number;
+}
+
 /** Opens everything the application needs, in the order that keeps a wrong key from touching the database. */
-export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
+export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const now = options.now ?? Date.now;
   const keyring = new Keyring(loadMasterKey(config, log));
   const store = openStore(config.DATABASE_PATH, keyring);
   const i18n = await createI18n();
+  const vault = new Vault(store.db, keyring);
+  const contacts = new Contacts(store.db, keyring, vault, { idleDays: config.RETENTION_IDLE_DAYS, now });
+
+  /** Storage keys are `[conv:]<messenger>:<chat id>`: the contact they belong to, if stored. */
+  const contactOf = (key: string) => {
+    const [messenger, chatId] = key.replace(/^conv:/, "").split(/:(.*)/s);
+    return messenger && chatId ? contacts.idOf({ messenger, chatId }) : undefined;
+  };
+  const personal = <T>() => new PersonalStorage<T>(store.db, keyring, vault, {
+    contactOf,
+    memory: new MemorySessionStorage<unknown>(MEMORY_TTL_MS),
+    ttlMs: config.RETENTION_IDLE_DAYS * DAY,
+    now,
+  });
+
   const deps: AppDeps = {
     config,
     i18n,
     log,
     faq: createFaqMatcher(i18n),
-    contacts: new Contacts(store.db, keyring, { idleDays: config.RETENTION_IDLE_DAYS }),
-    sessions: new MemorySessionStorage<SessionData>(SESSION_TTL_MS),
+    contacts,
+    drafts: new IntakeDrafts(store.db, vault, { days: config.RETENTION_INTAKE_DAYS, now }),
+    cases: new Cases(store.db, vault, now),
+    sessions: personal(),
+    conversations: personal(),
+    checkpoint: () => store.checkpoint(),
+    now,
   };
-  return { deps, store, close: () => store.close() };
+  const stopPurge = options.purge === false
+    ? () => undefined
+    : schedulePurge(store, HOUR, (report) => log.info({ purged: report }, "retention purge"), now);
+  return { deps, store, keyring, close: () => { stopPurge(); store.close(); } };
 }

@@ -1,8 +1,10 @@
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, BotError, Composer, type ApiClientOptions } from "grammy";
+import { conversations, createConversation } from "@grammyjs/conversations";
+import { Bot, BotError, Composer, type ApiClientOptions, type Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
+import { createIntake, INTAKE } from "./conversations/intake.js";
 import { contextSetup } from "./handlers/context-setup.js";
 import { emergency } from "./handlers/emergency.js";
 import { answerFreeText, faqHandlers } from "./handlers/faq.js";
@@ -26,6 +28,15 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   app.use(privateOnly());
   app.use(contextSetup(deps, messenger));
   app.use(emergency(deps));
+  app.use(conversations<BotContext, Context>({
+    storage: {
+      type: "key",
+      prefix: "conv:",
+      getStorageKey: (ctx) => (ctx.chat ? `${messenger}:${ctx.chat.id}` : undefined),
+      adapter: deps.conversations,
+    },
+  }));
+  app.use(createConversation(createIntake(deps), INTAKE));
   app.use(onboarding(deps));
   app.use(menu(deps));
   app.use(forget(deps));

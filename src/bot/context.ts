@@ -1,3 +1,4 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context, SessionFlavor } from "grammy";
 import type { TFunction } from "i18next";
 import type { Address, Contact } from "../contacts/contacts.js";
@@ -33,4 +34,4 @@ export interface DeskFlavor {
   contact?: Contact;
 }
 
-export type BotContext = Context & SessionFlavor<SessionData> & DeskFlavor;
+export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & DeskFlavor>;

@@ -1,17 +1,26 @@
-import type { StorageAdapter } from "grammy";
+import type { VersionedState, ConversationData } from "@grammyjs/conversations";
 import type { i18n } from "i18next";
+import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
+import type { KeyValueStorage } from "../db/personal-storage.js";
 import type { FaqMatcher } from "../faq/matcher.js";
+import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
 import type { SessionData } from "./context.js";
 
-/** What the bot application needs from the outside; built once in `main.ts` or a test. */
+/** What the bot application needs from the outside; built once in `runtime.ts` or a test. */
 export interface AppDeps {
   config: Config;
   i18n: i18n;
   faq: FaqMatcher;
   contacts: Contacts;
+  drafts: IntakeDrafts;
+  cases: Cases;
   log: Logger;
-  sessions: StorageAdapter<SessionData>;
+  sessions: KeyValueStorage<SessionData>;
+  conversations: KeyValueStorage<VersionedState<ConversationData>>;
+  /** Empties the write-ahead log so erased data leaves no copy behind. */
+  checkpoint(): void;
+  now(): number;
 }

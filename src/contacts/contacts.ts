@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { open, seal, type Keyring } from "../crypto/keyring.js";
+import type { Keyring } from "../crypto/keyring.js";
+import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { contacts } from "../db/schema.js";
 import { isLanguage, type Language } from "../i18n/languages.js";
@@ -33,16 +34,16 @@ export interface ContactsOptions {
   now?: () => number;
 }
 
-/**
- * People who agreed to be stored. Only this module sees their data key; it
- * hands out decrypted `Contact`s and never the key.
- */
+const place = (id: string) => `contacts:${id}:profile`;
+
+/** People who agreed to be stored. Their profile is sealed with their own data key. */
 export class Contacts {
   readonly #now: () => number;
 
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
+    private readonly vault: Vault,
     private readonly options: ContactsOptions,
   ) {
     this.#now = options.now ?? Date.now;
@@ -56,11 +57,23 @@ export class Contacts {
     return now + this.options.idleDays * DAY;
   }
 
+  /** The stored contact's id, without decrypting anything. */
+  idOf(address: Address): string | undefined {
+    return this.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.lookup, this.#lookup(address))).get()?.id;
+  }
+
   find(address: Address): Contact | undefined {
     const row = this.db.select().from(contacts).where(eq(contacts.lookup, this.#lookup(address))).get();
-    if (!row) return undefined;
-    const key = this.keyring.unwrapDataKey(row.wrappedKey, row.id);
-    const profile = JSON.parse(open(key, row.profile, `contacts:${row.id}:profile`).toString("utf8")) as Profile;
+    return row && this.#decode(row);
+  }
+
+  byId(id: string): Contact | undefined {
+    const row = this.db.select().from(contacts).where(eq(contacts.id, id)).get();
+    return row && this.#decode(row);
+  }
+
+  #decode(row: typeof contacts.$inferSelect): Contact {
+    const profile = this.vault.open<Profile>(row.id, row.profile, place(row.id));
     return {
       id: row.id,
       address: { messenger: profile.messenger, chatId: profile.chatId },
@@ -82,7 +95,7 @@ export class Contacts {
       id,
       lookup: this.#lookup(address),
       wrappedKey: this.keyring.wrapDataKey(dataKey, id),
-      profile: seal(dataKey, Buffer.from(JSON.stringify(profile)), `contacts:${id}:profile`),
+      profile: Vault.sealWith(dataKey, profile, place(id)),
       consentAt: now,
       lastSeenAt: now,
       expiresAt: this.#expiry(now),
@@ -92,15 +105,11 @@ export class Contacts {
   }
 
   setLanguage(contact: Contact, language: Language): void {
-    const row = this.db.select().from(contacts).where(eq(contacts.id, contact.id)).get();
-    if (!row) return;
-    const key = this.keyring.unwrapDataKey(row.wrappedKey, row.id);
     const profile: Profile = { ...contact.address, language };
     this.db.update(contacts)
-      .set({ profile: seal(key, Buffer.from(JSON.stringify(profile)), `contacts:${row.id}:profile`) })
-      .where(eq(contacts.id, row.id))
+      .set({ profile: this.vault.seal(contact.id, profile, place(contact.id)) })
+      .where(eq(contacts.id, contact.id))
       .run();
-    key.fill(0);
   }
 
   /** Pushes the idle expiry forward; the day is all that is kept of when someone last wrote. */
@@ -112,7 +121,10 @@ export class Contacts {
       .run();
   }
 
-  /** Deletes the person's row and with it the only copy of their data key. */
+  /**
+   * Deletes the person's row and with it the only copy of their data key;
+   * their sessions, drafts and cases go with it (foreign keys cascade).
+   */
   forget(address: Address): boolean {
     const result = this.db.delete(contacts).where(eq(contacts.lookup, this.#lookup(address))).run();
     return result.changes > 0;

@@ -36,25 +36,19 @@ function derive(master: Uint8Array, purpose: string): Buffer {
 }
 
 /**
- * Everything derived from the root key. The root key itself is only used to
- * derive; each purpose gets its own subkey so that one leaking says nothing
- * about the others.
+ * Everything that hangs off the root key. The root key itself is only used to
+ * derive subkeys, one per purpose. The blind-index key is random and stored
+ * wrapped, so that rotating the root key leaves every lookup hash valid.
  */
 export class Keyring {
-  readonly #lookup: Buffer;
   readonly #wrap: Buffer;
   readonly #check: Buffer;
+  #lookup: Buffer | undefined;
 
   constructor(master: Uint8Array) {
     if (master.length !== 32) throw new Error("the root key must be 32 bytes");
-    this.#lookup = derive(master, "blind-index");
     this.#wrap = derive(master, "wrap");
     this.#check = derive(master, "check");
-  }
-
-  /** A keyed hash that finds a record by an identifier without storing the identifier. */
-  blindIndex(value: string): Buffer {
-    return createHmac("sha256", this.#lookup).update(value, "utf8").digest();
   }
 
   /** A value stored once per database that tells whether this is the key it was made with. */
@@ -65,6 +59,28 @@ export class Keyring {
   matches(stored: Uint8Array): boolean {
     const mine = this.checkValue();
     return stored.length === mine.length && timingSafeEqual(mine, stored);
+  }
+
+  /** Makes a new blind-index key and returns it wrapped, for storing. */
+  createIndexKey(): Buffer {
+    const key = randomBytes(32);
+    this.#lookup = key;
+    return seal(this.#wrap, key, "index-key");
+  }
+
+  loadIndexKey(wrapped: Uint8Array): void {
+    this.#lookup = open(this.#wrap, wrapped, "index-key");
+  }
+
+  /** Unwraps with this keyring and wraps for `next`; used by key rotation. */
+  rewrapIndexKey(wrapped: Uint8Array, next: Keyring): Buffer {
+    return seal(next.#wrap, open(this.#wrap, wrapped, "index-key"), "index-key");
+  }
+
+  /** A keyed hash that finds a record by an identifier without storing the identifier. */
+  blindIndex(value: string): Buffer {
+    if (!this.#lookup) throw new Error("the blind-index key is not loaded");
+    return createHmac("sha256", this.#lookup).update(value, "utf8").digest();
   }
 
   /** A fresh data key for one person. */

@@ -43,6 +43,9 @@ export function loadMasterKey(config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FI
     log.warn("using the development key file beside the database; set MASTER_KEY_FILE for real use");
     return decode(readFileSync(path, "utf8"), "the development key file");
   }
+  if (existsSync(config.DATABASE_PATH)) {
+    throw new MasterKeyError("The database exists but no root key was given (MASTER_KEY or MASTER_KEY_FILE). Start-up stopped; nothing was changed.");
+  }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(path, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });

@@ -12,6 +12,8 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
   db: Db;
   sqlite: Database.Database;
+  /** Folds the write-ahead log back into the file and empties it, so deleted data leaves no copy there. */
+  checkpoint(): void;
   close(): void;
 }
 
@@ -25,36 +27,64 @@ export class WrongKeyError extends Error {
   }
 }
 
-/** Compares the key with the database's check value through a read-only handle, so a wrong key writes nothing. */
-function assertKeyMatches(path: string, keyring: Keyring): void {
-  if (path === ":memory:" || !existsSync(path)) return;
+export class RotationPendingError extends Error {
+  override name = "RotationPendingError";
+  constructor() {
+    super("A root key rotation was started and not finished. Run `npm run keys:rotate` again with the same keys; nothing was changed.");
+  }
+}
+
+/** Reads a meta value through a read-only handle; undefined if the database or the row is missing. */
+export function readMeta(path: string, key: string): Buffer | undefined {
+  if (path === ":memory:" || !existsSync(path)) return undefined;
   const ro = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const hasMeta = ro.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-    const row = hasMeta
-      ? (ro.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as { value: Buffer } | undefined)
-      : undefined;
-    const hasData = ro.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contacts'").get();
-    if (row ? !keyring.matches(row.value) : Boolean(hasData)) throw new WrongKeyError();
+    if (!hasMeta) return undefined;
+    return (ro.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: Buffer } | undefined)?.value;
   } finally {
     ro.close();
   }
 }
 
-/**
- * Opens (creating if needed) the database, checks the root key, applies
- * pending migrations and records the key's check value on first use.
- */
-export function openStore(path: string, keyring: Keyring): Store {
+/** Compares the key with the database's check value through a read-only handle, so a wrong key writes nothing. */
+function assertKeyMatches(path: string, keyring: Keyring): void {
+  if (path === ":memory:" || !existsSync(path)) return;
+  if (readMeta(path, "key_check_next")) throw new RotationPendingError();
+  const check = readMeta(path, "key_check");
+  if (check ? !keyring.matches(check) : readMeta(path, "index_key") !== undefined) throw new WrongKeyError();
+}
+
+/** Opens a database file with the settings every handle uses. */
+export function connect(path: string): Database.Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  assertKeyMatches(path, keyring);
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("secure_delete = ON");
   sqlite.pragma("busy_timeout = 5000");
+  return sqlite;
+}
+
+/**
+ * Opens (creating if needed) the database, checks the root key, applies
+ * pending migrations, and loads (or on first use creates) the blind-index key.
+ */
+export function openStore(path: string, keyring: Keyring): Store {
+  assertKeyMatches(path, keyring);
+  const sqlite = connect(path);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  db.insert(schema.meta).values({ key: "key_check", value: keyring.checkValue() }).onConflictDoNothing().run();
-  return { db, sqlite, close: () => sqlite.close() };
+  db.transaction((tx) => {
+    tx.insert(schema.meta).values({ key: "key_check", value: keyring.checkValue() }).onConflictDoNothing().run();
+    const stored = tx.select().from(schema.meta).all().find((row) => row.key === "index_key");
+    if (stored) keyring.loadIndexKey(stored.value);
+    else tx.insert(schema.meta).values({ key: "index_key", value: keyring.createIndexKey() }).run();
+  });
+  return {
+    db,
+    sqlite,
+    checkpoint: () => void sqlite.pragma("wal_checkpoint(TRUNCATE)"),
+    close: () => sqlite.close(),
+  };
 }

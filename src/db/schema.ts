@@ -1,10 +1,11 @@
-import { blob, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One row per person who agreed to be stored. Nothing here is readable
  * without the root key: `lookup` is a keyed hash of the messenger id, and
  * `profile` is sealed with the person's own data key, which is itself sealed
- * (`wrapped_key`) with a key derived from the root key.
+ * (`wrapped_key`) with a key derived from the root key. Deleting the row
+ * destroys the data key, and with it everything sealed under it.
  */
 export const contacts = sqliteTable("contacts", {
   id: text("id").primaryKey(),
@@ -14,9 +15,41 @@ export const contacts = sqliteTable("contacts", {
   consentAt: integer("consent_at").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
+}, (t) => [index("contacts_expires_at").on(t.expiresAt)]);
+
+/** Session and conversation state of stored people, sealed with their data key. */
+export const sessions = sqliteTable("sessions", {
+  lookup: blob("lookup", { mode: "buffer" }).primaryKey(),
+  contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+  value: blob("value", { mode: "buffer" }).notNull(),
+  expiresAt: integer("expires_at").notNull(),
+}, (t) => [index("sessions_contact").on(t.contactId), index("sessions_expires_at").on(t.expiresAt)]);
+
+/** An unfinished intake: the step reached and the answers so far, sealed. */
+export const intakeDrafts = sqliteTable("intake_drafts", {
+  contactId: text("contact_id").primaryKey().references(() => contacts.id, { onDelete: "cascade" }),
+  draft: blob("draft", { mode: "buffer" }).notNull(),
+  expiresAt: integer("expires_at").notNull(),
 });
 
-/** Facts about the database itself, such as the check value of its root key. */
+/**
+ * A person's case. The reference is random and says nothing; the summary is
+ * sealed. Status and times stay in clear so the queue can be sorted.
+ */
+export const cases = sqliteTable("cases", {
+  id: text("id").primaryKey(),
+  ref: text("ref").notNull().unique(),
+  contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+  summary: blob("summary", { mode: "buffer" }).notNull(),
+  status: text("status", { enum: ["open", "taken", "closed"] }).notNull(),
+  urgent: integer("urgent", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  closedAt: integer("closed_at"),
+  /** Set when the case closes; open cases live as long as their contact. */
+  expiresAt: integer("expires_at"),
+}, (t) => [index("cases_contact").on(t.contactId), index("cases_status").on(t.status)]);
+
+/** Facts about the database itself: the root key's check value, the wrapped blind-index key. */
 export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: blob("value", { mode: "buffer" }).notNull(),

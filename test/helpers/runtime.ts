@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -28,12 +28,17 @@ export interface TestDesk {
   chat: MemoryTransport;
   /** Rows in the contacts table. */
   contactCount(): number;
+  /** Rows in any table. */
+  count(table: string): number;
+  /** The database file and its write-ahead log, as bytes. */
+  fileBytes(): Buffer;
+  /** Closes the application, keeping its files, and opens a new one on them. */
+  restart(): Promise<TestDesk>;
   close(): void;
 }
 
 /** A fresh application on a real SQLite file in a temporary folder, driven in memory. */
-export async function createTestDesk(env: Record<string, string> = {}): Promise<TestDesk> {
-  const dir = mkdtempSync(join(tmpdir(), "notice-desk-test-"));
+export async function createTestDesk(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), "notice-desk-test-"))): Promise<TestDesk> {
   const config = loadConfig({
     DATABASE_PATH: join(dir, "desk.sqlite"),
     MASTER_KEY: randomBytes(32).toString("base64"),
@@ -42,11 +47,20 @@ export async function createTestDesk(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const logs = new LogCapture();
-  const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL, logs));
+  const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL, logs), { purge: false });
   const chat = new MemoryTransport(runtime.deps);
   return {
     dir, config, runtime, logs, chat,
     contactCount: () => (runtime.store.sqlite.prepare("SELECT count(*) AS n FROM contacts").get() as { n: number }).n,
+    count: (table) => (runtime.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
+    fileBytes: () => {
+      const files = [config.DATABASE_PATH, `${config.DATABASE_PATH}-wal`].filter((f) => existsSync(f));
+      return Buffer.concat(files.map((f) => readFileSync(f)));
+    },
+    restart: async () => {
+      runtime.close();
+      return createTestDesk({ ...env, MASTER_KEY: config.MASTER_KEY! }, dir);
+    },
     close: () => {
       runtime.close();
       rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,9 @@ export function forget(deps: AppDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     if (ctx.match[1] === "no") return await ctx.reply(ctx.t("forget.kept"));
     const t = ctx.t;
+    await ctx.conversation.exitAll();
     deps.contacts.forget(ctx.address);
+    deps.checkpoint();
     delete ctx.contact;
     (ctx as SessionFlavor<SessionData>).session = null;
     await ctx.reply(t("forget.done"));

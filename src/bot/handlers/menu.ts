@@ -1,7 +1,9 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { INTAKE } from "../conversations/intake.js";
 import { sendTopics } from "./faq.js";
+import { sendMyData } from "./mydata.js";
 import { askForget } from "./forget.js";
 import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
 
@@ -13,10 +15,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
   composer.command("menu", sendMenu);
   composer.command("help", (ctx) => ctx.reply(ctx.t("help.text")));
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
-  composer.command("mydata", async (ctx) => {
-    if (!ctx.contact) return await ctx.reply(ctx.t("forget.nothing"));
-    await ctx.reply(ctx.t("soon.mydata"));
-  });
+  composer.command("mydata", (ctx) => sendMyData(ctx, deps));
 
   composer.callbackQuery(/^menu:(main|faq|intake|lawyer|travel|language|forget)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -30,6 +29,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "faq": return await sendTopics(ctx);
       case "language": return await askLanguage(ctx);
       case "forget": return await askForget(ctx);
+      case "intake": return await ctx.conversation.enter(INTAKE, ctx.contact!.id, ctx.language);
       default: return await ctx.reply(ctx.t(`soon.${item}`));
     }
   });

@@ -4,6 +4,7 @@ import type { Update } from "grammy/types";
 export interface VirtualUser {
   id: number;
   firstName?: string;
+  username?: string;
   languageCode?: string;
 }
 
@@ -20,6 +21,7 @@ export class UpdateFactory {
       id: user.id,
       is_bot: false,
       first_name: user.firstName ?? "",
+      ...(user.username ? { username: user.username } : {}),
       ...(user.languageCode ? { language_code: user.languageCode } : {}),
     };
   }

@@ -1,0 +1,226 @@
+import type { Conversation } from "@grammyjs/conversations";
+import { InlineKeyboard, type Context } from "grammy";
+import type { TFunction } from "i18next";
+import { isLanguage, type Language } from "../../i18n/languages.js";
+import {
+  applyChoice, applyTyped, CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, parseTyped, STEPS, TYPED,
+  type IntakeAnswers, type IntakeDraft, type Step,
+} from "../../intake/questions.js";
+import type { BotContext } from "../context.js";
+import type { AppDeps } from "../deps.js";
+import { cb } from "../keyboards.js";
+
+export const INTAKE = "intake";
+
+/** Callback data of intake buttons: `intake:<action>[:<value>]`. */
+const data = (action: string, value?: string) => (value === undefined ? `intake:${action}` : `intake:${action}:${value}`);
+const INTAKE_DATA = /^intake:(choose|edit|back|skip|cancel|confirm|editlist|other)(?::([A-Za-z-]{1,30}))?$/;
+
+/** How a step's answer reads in the summary. */
+export function answerLabel(t: TFunction, step: Step, answers: IntakeAnswers): string {
+  const value = answers[step];
+  if (value === undefined || value === null) return t("intake.skipped");
+  if (step === "share") return t(`intake.choice.share.${value ? "yes" : "no"}`);
+  if (typeof value === "number") return String(value);
+  const choices = CHOICES[step];
+  return choices.includes(value as string) ? t(`intake.choice.${step}.${value as string}`) : (value as string);
+}
+
+export function summaryText(t: TFunction, answers: IntakeAnswers): string {
+  return STEPS.map((step) => `${t(`intake.label.${step}`)}: ${answerLabel(t, step, answers)}`).join("\n");
+}
+
+function questionKeyboard(t: TFunction, step: Step, first: boolean): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  for (const choice of CHOICES[step]) {
+    kb.text(t(`intake.choice.${step}.${choice}`), choice === "other" ? data("other") : data("choose", choice)).row();
+  }
+  if (OPTIONAL.has(step)) kb.text(t("intake.skip"), data("skip")).row();
+  if (!first) kb.text(t("intake.back"), data("back"));
+  return kb.text(t("intake.cancel"), data("cancel"));
+}
+
+type Reply =
+  | { kind: "choose"; value: string }
+  | { kind: "text"; text: string }
+  | { kind: "back" | "skip" | "cancel" | "confirm" | "editlist" | "other" }
+  | { kind: "edit"; step: string }
+  | { kind: "leave" }
+  | { kind: "not-text" }
+  | { kind: "stale" };
+
+/** Reads what the person did in answer to a question. */
+function interpret(ctx: Context): Reply {
+  const query = ctx.callbackQuery?.data;
+  if (query !== undefined) {
+    const match = INTAKE_DATA.exec(query);
+    if (!match) return query.startsWith("intake:") ? { kind: "stale" } : { kind: "leave" };
+    const [, action, value] = match;
+    if (action === "choose") return value ? { kind: "choose", value } : { kind: "stale" };
+    if (action === "edit") return value ? { kind: "edit", step: value } : { kind: "stale" };
+    return { kind: action as "back" | "skip" | "cancel" | "confirm" | "editlist" | "other" };
+  }
+  const text = ctx.message?.text;
+  if (text === undefined) return ctx.message ? { kind: "not-text" } : { kind: "leave" };
+  const command = /^\/([a-z_]+)/i.exec(text)?.[1]?.toLowerCase();
+  if (command === "cancel") return { kind: "cancel" };
+  if (command === "back") return { kind: "back" };
+  if (command === "skip") return { kind: "skip" };
+  if (command !== undefined) return { kind: "leave" };
+  return { kind: "text", text };
+}
+
+/**
+ * The guided intake. Every answer is saved to the person's sealed draft as
+ * it is given, so a timeout or a restart loses nothing: entering again (or
+ * the conversation's own replay after a restart) continues at the same step.
+ */
+export function createIntake(deps: AppDeps) {
+  const timeoutMs = 30 * 60 * 1000;
+
+  return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, contactId: string, language: string): Promise<void> {
+    const lang: Language = isLanguage(language) ? language : "en";
+    const t = deps.i18n.getFixedT(lang);
+    const stored = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
+    const draft: IntakeDraft = stored ?? { step: 0, answers: {} };
+    const save = () => conversation.external(() => deps.drafts.save(contactId, draft));
+    await ctx.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+
+    let awaitingTypedCountry = false;
+    for (;;) {
+      const now = new Date(await conversation.now());
+      const atSummary = draft.step >= STEPS.length;
+      const step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
+
+      if (atSummary) {
+        await ctx.reply(`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
+          reply_markup: new InlineKeyboard()
+            .text(t("intake.confirm"), data("confirm")).row()
+            .text(t("intake.edit"), data("editlist")).row()
+            .text(t("intake.cancel"), data("cancel")),
+        });
+      } else if (awaitingTypedCountry) {
+        await ctx.reply(t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) });
+      } else {
+        await ctx.reply(t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) });
+      }
+
+      const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
+      const reply = interpret(answer);
+      if (answer.callbackQuery && reply.kind !== "leave") await answer.answerCallbackQuery();
+
+      const advance = async () => {
+        draft.step = draft.editing ? STEPS.length : draft.step + 1;
+        if (draft.step >= STEPS.length) delete draft.editing;
+        awaitingTypedCountry = false;
+        await save();
+      };
+
+      switch (reply.kind) {
+        case "leave":
+          // Another command or menu: the draft is saved; let the rest of the bot handle it.
+          await conversation.halt({ next: true });
+          break;
+        case "cancel":
+          await conversation.external(() => deps.drafts.delete(contactId));
+          await answer.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
+          return;
+        case "back":
+          if (awaitingTypedCountry) awaitingTypedCountry = false;
+          else if (draft.editing || atSummary) {
+            draft.step = STEPS.length;
+            delete draft.editing;
+          } else draft.step = Math.max(0, draft.step - 1);
+          await save();
+          break;
+        case "stale":
+          await answer.reply(t("errors.stale"));
+          break;
+        case "not-text":
+          await answer.reply(t("intake.invalid.text_only"));
+          break;
+        case "confirm": {
+          if (!atSummary) {
+            await answer.reply(t("errors.stale"));
+            break;
+          }
+          const ref = await conversation.external(() => {
+            const opened = deps.cases.openOrUpdate(contactId, { answers: draft.answers, language: lang });
+            deps.drafts.delete(contactId);
+            return opened.ref;
+          });
+          await answer.reply(t("intake.done", { ref }), {
+            reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main")),
+          });
+          return;
+        }
+        case "editlist": {
+          if (!atSummary) {
+            await answer.reply(t("errors.stale"));
+            break;
+          }
+          const kb = new InlineKeyboard();
+          for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
+          await answer.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
+          break;
+        }
+        case "edit": {
+          const index = STEPS.indexOf(reply.step as Step);
+          if (index < 0 || !atSummary) {
+            await answer.reply(t("errors.stale"));
+            break;
+          }
+          draft.step = index;
+          draft.editing = true;
+          await save();
+          break;
+        }
+        case "other":
+          if (atSummary || step !== "country") await answer.reply(t("errors.stale"));
+          else awaitingTypedCountry = true;
+          break;
+        case "skip":
+          if (atSummary || !OPTIONAL.has(step)) {
+            await answer.reply(t("intake.invalid.buttons"));
+            break;
+          }
+          applyTyped(draft.answers, step, null);
+          await advance();
+          break;
+        case "choose":
+          if (atSummary || awaitingTypedCountry || !applyChoice(draft.answers, step, reply.value)) {
+            await answer.reply(t("errors.stale"));
+            break;
+          }
+          await advance();
+          break;
+        case "text": {
+          if (atSummary) {
+            await answer.reply(t("intake.invalid.buttons"));
+            break;
+          }
+          // A button's label typed out counts as pressing it.
+          const typed = reply.text.trim().toLowerCase();
+          const chosen = CHOICES[step].find((c) => c !== "other" && t(`intake.choice.${step}.${c}`).toLowerCase() === typed);
+          if (chosen && !awaitingTypedCountry && applyChoice(draft.answers, step, chosen)) {
+            await advance();
+            break;
+          }
+          if (!TYPED.has(step)) {
+            await answer.reply(t("intake.invalid.buttons"));
+            break;
+          }
+          const parsed = parseTyped(step, reply.text, now);
+          if (!parsed.ok) {
+            const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
+            await answer.reply(t(`intake.invalid.${parsed.reason === "too-long" ? "too_long" : parsed.reason}`, { year: now.getUTCFullYear(), max, first: FIRST_YEAR }));
+            break;
+          }
+          applyTyped(draft.answers, step, parsed.value);
+          await advance();
+          break;
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,28 @@
+import { STEPS } from "../../intake/questions.js";
+import { answerLabel, summaryText } from "../conversations/intake.js";
+import type { BotContext } from "../context.js";
+import type { AppDeps } from "../deps.js";
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Shows the person, decrypted and in their language, everything stored about them and when it goes. */
+export async function sendMyData(ctx: BotContext, deps: AppDeps): Promise<void> {
+  const contact = ctx.contact;
+  if (!contact) return void (await ctx.reply(ctx.t("forget.nothing")));
+  const t = ctx.t;
+  const parts = [
+    t("mydata.title"),
+    t("mydata.contact", { language: t(`language.names.${contact.language}`), since: day(contact.consentAt), until: day(contact.expiresAt) }),
+  ];
+  const draft = deps.drafts.load(contact.id);
+  if (draft) {
+    const answered = STEPS.filter((step) => draft.draft.answers[step] !== undefined);
+    parts.push(`${t("mydata.draft", { until: day(draft.expiresAt) })}\n${answered.map((s) => `  ${t(`intake.label.${s}`)}: ${answerLabel(t, s, draft.draft.answers)}`).join("\n")}`);
+  }
+  for (const c of deps.cases.ofContact(contact.id)) {
+    const until = c.expiresAt === null ? t("mydata.case_open") : t("mydata.case_closed", { until: day(c.expiresAt) });
+    parts.push(`${t("mydata.case", { ref: c.ref, status: t(`mydata.status.${c.status}`), since: day(c.createdAt), until })}\n${summaryText(t, c.summary.answers).replace(/^/gm, "  ")}`);
+  }
+  parts.push(t("mydata.footer"));
+  await ctx.reply(parts.join("\n\n"));
+}

@@ -1,0 +1,39 @@
+/**
+ * Re-wraps every person's data key under a new root key:
+ *   MASTER_KEY_FILE=old.key NEW_MASTER_KEY_FILE=new.key npm run keys:rotate
+ * Safe to interrupt and run again with the same two keys. Afterwards start
+ * the bot with the new key.
+ */
+import { existsSync } from "node:fs";
+import { loadConfig } from "../config/env.js";
+import { Keyring } from "../crypto/keyring.js";
+import { loadMasterKey } from "../crypto/master-key.js";
+import { connect } from "../db/open.js";
+import { rotateKeys } from "../db/rotate.js";
+import { createLogger } from "../log/logger.js";
+
+const config = loadConfig();
+const log = createLogger(config.LOG_LEVEL, undefined);
+const newKeySource = process.env.NEW_MASTER_KEY_FILE
+  ? { MASTER_KEY_FILE: process.env.NEW_MASTER_KEY_FILE }
+  : { MASTER_KEY: process.env.NEW_MASTER_KEY };
+if (!newKeySource.MASTER_KEY && !newKeySource.MASTER_KEY_FILE) {
+  process.stderr.write("Set NEW_MASTER_KEY_FILE (or NEW_MASTER_KEY) to the new root key.\n");
+  process.exit(2);
+}
+if (!existsSync(config.DATABASE_PATH)) {
+  process.stderr.write("DATABASE_PATH does not exist; there is nothing to rotate.\n");
+  process.exit(2);
+}
+const current = new Keyring(loadMasterKey(config, log));
+const next = new Keyring(loadMasterKey({ ...newKeySource, DATABASE_PATH: config.DATABASE_PATH }, log));
+const sqlite = connect(config.DATABASE_PATH);
+try {
+  const report = rotateKeys(sqlite, current, next);
+  process.stdout.write(`Rotation complete: ${report.rewrapped} keys re-wrapped, ${report.alreadyDone} already done. Start the bot with the new key.\n`);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  sqlite.close();
+}

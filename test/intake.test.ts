@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createI18n } from "../src/i18n/i18n.js";
+import { LANGUAGES, type Language } from "../src/i18n/languages.js";
+import type { MemoryUser } from "../src/transports/memory.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+
+const i18n = await createI18n();
+const T = (lang: Language) => i18n.getFixedT(lang);
+const en = T("en");
+
+let desk: TestDesk;
+beforeEach(async () => {
+  desk = await createTestDesk();
+});
+afterEach(() => desk.close());
+
+async function consented(id: number, lang: Language, username?: string): Promise<MemoryUser> {
+  const person = desk.chat.user({ id, languageCode: lang, username });
+  await person.send("/start");
+  await person.press(T(lang)(`language.names.${lang}`));
+  await person.press(T(lang)("privacy.agree"));
+  return person;
+}
+
+const lastText = (person: MemoryUser) => person.last()!.text;
+
+describe("the intake", () => {
+  for (const lang of LANGUAGES) {
+    it(`runs from start to case reference in ${lang}`, async () => {
+      const t = T(lang);
+      const person = await consented(100 + LANGUAGES.indexOf(lang), lang);
+      const [intro, country] = await person.press(t("menu.intake"));
+      expect(intro!.text).toBe(t("intake.start", { days: 7 }));
+      expect(country!.text).toBe(t("intake.q.country"));
+      await person.press(t("intake.choice.country.LT"));
+      expect(lastText(person)).toBe(t("intake.q.status"));
+      await person.press(t("intake.choice.status.refugee"));
+      await person.press(t("intake.choice.knowledge.red-notice"));
+      expect(lastText(person)).toBe(t("intake.q.charges"));
+      await person.send("ст. 243 УК, уклонение от налогов");
+      expect(lastText(person)).toBe(t("intake.q.yearLeft"));
+      await person.send("2021");
+      await person.press(t("intake.skip"));
+      expect(lastText(person)).toBe(t("intake.q.lawyerLanguage"));
+      await person.press(t(`intake.choice.lawyerLanguage.${lang}`));
+      await person.press(t("intake.choice.share.yes"));
+      const summary = lastText(person);
+      expect(summary).toContain(t("intake.summary_title"));
+      expect(summary).toContain(t("intake.choice.country.LT"));
+      expect(summary).toContain("ст. 243 УК, уклонение от налогов");
+      expect(summary).toContain("2021");
+      const [done] = await person.press(t("intake.confirm"));
+      const ref = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(done!.text)?.[1];
+      expect(ref).toBeDefined();
+      expect(done!.text).toBe(t("intake.done", { ref }));
+      expect(desk.count("cases")).toBe(1);
+      expect(desk.count("intake_drafts")).toBe(0);
+      const contactId = desk.runtime.deps.contacts.idOf({ messenger: "memory", chatId: String(person.user.id) })!;
+      const [stored] = desk.runtime.deps.cases.ofContact(contactId);
+      expect(stored).toMatchObject({ ref, status: "open", summary: { language: lang, answers: { country: "LT", status: "refugee", knowledge: "red-notice", yearLeft: 2021, travel: null, share: true } } });
+    });
+  }
+
+  it("re-asks every invalid answer with a clear reason", async () => {
+    const person = await consented(200, "en");
+    await person.press(en("menu.intake"));
+    // A country that cannot be a country.
+    await person.send("12345 <script>");
+    expect(lastText(person)).toBe(en("intake.q.country"));
+    expect(person.messages.at(-2)!.text).toBe(en("intake.invalid.invalid"));
+    await person.send("Montenegro");
+    // A button step answered with text that is no button.
+    await person.send("something else");
+    expect(person.messages.at(-2)!.text).toBe(en("intake.invalid.buttons"));
+    await person.press(en("intake.choice.status.none"));
+    await person.press(en("intake.choice.knowledge.dont-know"));
+    // A photo where text is expected.
+    const base = desk.chat.updates.text(person.user, "x");
+    const photo = { ...base, message: { ...base.message!, text: undefined, photo: [{ file_id: "f", file_unique_id: "u", width: 1, height: 1 }] } };
+    await desk.chat.dispatch(person, photo as never);
+    expect(person.messages.at(-2)!.text).toBe(en("intake.invalid.text_only"));
+    // 5000 characters.
+    await person.send("a".repeat(5000));
+    expect(person.messages.at(-2)!.text).toBe(en("intake.invalid.too_long", { max: 300 }));
+    await person.press(en("intake.skip"));
+    // Impossible years.
+    const year = new Date().getUTCFullYear();
+    for (const bad of ["1985", String(year + 1), "twenty", "20211"]) {
+      await person.send(bad);
+      expect(person.messages.at(-2)!.text, bad).toBe(en("intake.invalid.year", { year }));
+      expect(lastText(person)).toBe(en("intake.q.yearLeft"));
+    }
+    // Forged or stale intake buttons.
+    await person.pressData("intake:choose:refugee");
+    expect(person.messages.at(-2)!.text).toBe(en("errors.stale"));
+    await person.pressData("intake:edit:country");
+    expect(person.messages.at(-2)!.text).toBe(en("errors.stale"));
+    await person.send(String(year));
+    expect(lastText(person)).toBe(en("intake.q.travel"));
+  });
+
+  it("goes back, edits from the summary and cancels", async () => {
+    const person = await consented(300, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    await person.press(en("intake.back"));
+    expect(lastText(person)).toBe(en("intake.q.country"));
+    await person.press(en("intake.choice.country.DE"));
+    await person.press(en("intake.choice.status.asylum-pending"));
+    await person.press(en("intake.choice.knowledge.diffusion"));
+    await person.send("/skip");
+    await person.send("2020");
+    await person.send("Spain, March");
+    await person.press(en("intake.choice.lawyerLanguage.any"));
+    await person.press(en("intake.choice.share.no"));
+    expect(lastText(person)).toContain(en("intake.choice.country.DE"));
+    await person.press(en("intake.edit"));
+    await person.press(en("intake.label.yearLeft"));
+    expect(lastText(person)).toBe(en("intake.q.yearLeft"));
+    await person.send("2022");
+    expect(lastText(person)).toContain(`${en("intake.label.yearLeft")}: 2022`);
+    const [cancelled] = await person.send("/cancel");
+    expect(cancelled!.text).toBe(en("intake.cancelled"));
+    expect(desk.count("intake_drafts")).toBe(0);
+    expect(desk.count("cases")).toBe(0);
+    // After cancelling, text is a question again.
+    const [answer] = await person.send("kak udalit red notice");
+    expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
+  });
+
+  it("keeps the draft when the person leaves for the menu, and resumes at the same step", async () => {
+    const person = await consented(400, "ru");
+    const ru = T("ru");
+    await person.press(ru("menu.intake"));
+    await person.press(ru("intake.choice.country.LV"));
+    await person.send("/menu");
+    expect(lastText(person)).toBe(ru("menu.title"));
+    const [resume, question] = await person.press(ru("menu.intake"));
+    expect(resume!.text).toBe(ru("intake.resume"));
+    expect(question!.text).toBe(ru("intake.q.status"));
+  });
+
+  it("survives a restart mid-intake: a new application on the same file asks nothing twice", async () => {
+    const person = await consented(500, "be");
+    const be = T("be");
+    await person.press(be("menu.intake"));
+    await person.press(be("intake.choice.country.GE"));
+    await person.press(be("intake.choice.status.subsidiary"));
+    expect(lastText(person)).toBe(be("intake.q.knowledge"));
+
+    desk = await desk.restart();
+    const again = desk.chat.user({ id: 500, languageCode: "be" });
+    // The buttons are on the message sent before the restart.
+    const [next] = await again.pressData("intake:choose:extradition-refused");
+    expect(next!.text).toBe(be("intake.q.charges"));
+    await again.press(be("intake.skip"));
+    await again.send("2023");
+    await again.press(be("intake.skip"));
+    await again.press(be("intake.choice.lawyerLanguage.be"));
+    await again.press(be("intake.choice.share.yes"));
+    const summary = lastText(again);
+    expect(summary).toContain(be("intake.choice.country.GE"));
+    expect(summary).toContain(be("intake.choice.status.subsidiary"));
+  });
+
+  it("leaves no answer, id or username readable in the database file or its log", async () => {
+    const person = await consented(7_770_001, "en", "secret_handle");
+    await person.press(en("menu.intake"));
+    await person.send("Montenegro");
+    await person.press(en("intake.choice.status.humanitarian-visa"));
+    await person.press(en("intake.choice.knowledge.detained-before"));
+    await person.send("Case 0419-XQ hooliganism");
+    await person.send("2021");
+    await person.send("Portugal in August");
+    await person.press(en("intake.choice.lawyerLanguage.en"));
+    await person.press(en("intake.choice.share.yes"));
+    await person.press(en("intake.confirm"));
+    const bytes = desk.fileBytes();
+    expect(bytes.length).toBeGreaterThan(0);
+    for (const secret of ["Montenegro", "0419-XQ", "hooliganism", "Portugal", "humanitarian", "7770001", "secret_handle"]) {
+      expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
+    }
+  });
+});
+
+describe("/mydata and /forget", () => {
+  for (const lang of LANGUAGES) {
+    it(`show everything and erase everything in ${lang}`, async () => {
+      const t = T(lang);
+      const person = await consented(600 + LANGUAGES.indexOf(lang), lang);
+      await person.press(t("menu.intake"));
+      await person.press(t("intake.choice.country.PL"));
+      await person.send("/mydata");
+      const shown = lastText(person);
+      expect(shown).toContain(t("mydata.title"));
+      expect(shown).toContain(t("language.names." + lang));
+      expect(shown).toContain(t("intake.choice.country.PL"));
+      expect(shown).toContain(t("mydata.footer"));
+
+      const sealed = desk.runtime.store.sqlite.prepare("SELECT wrapped_key AS k, profile AS p FROM contacts").get() as { k: Buffer; p: Buffer };
+      const draft = (desk.runtime.store.sqlite.prepare("SELECT draft FROM intake_drafts").get() as { draft: Buffer }).draft;
+      const [confirm] = await person.send("/forget");
+      expect(confirm!.text).toBe(t("forget.confirm"));
+      const [done] = await person.press(t("forget.yes"));
+      expect(done!.text).toBe(t("forget.done"));
+      for (const table of ["contacts", "sessions", "intake_drafts", "cases"]) expect(desk.count(table), table).toBe(0);
+      const bytes = desk.fileBytes();
+      for (const blob of [sealed.k, sealed.p, draft]) expect(bytes.includes(blob)).toBe(false);
+      const [nothing] = await person.send("/mydata");
+      expect(nothing!.text).toBe(t("forget.nothing"));
+    });
+  }
+});

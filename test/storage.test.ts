@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Cases } from "../src/cases/cases.js";
+import { Contacts } from "../src/contacts/contacts.js";
+import { Keyring, open, seal, SealError } from "../src/crypto/keyring.js";
+import { Vault } from "../src/crypto/vault.js";
+import { connect, openStore, RotationPendingError, WrongKeyError, type Store } from "../src/db/open.js";
+import { rotateKeys } from "../src/db/rotate.js";
+import { IntakeDrafts } from "../src/intake/drafts.js";
+import { purgeExpired } from "../src/retention/purge.js";
+
+const DAY = 24 * 60 * 60 * 1000;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "notice-desk-storage-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function world(store: Store, keyring: Keyring, now: () => number = Date.now) {
+  const vault = new Vault(store.db, keyring);
+  return {
+    vault,
+    contacts: new Contacts(store.db, keyring, vault, { idleDays: 180, now }),
+    drafts: new IntakeDrafts(store.db, vault, { days: 7, now }),
+    cases: new Cases(store.db, vault, now),
+  };
+}
+
+describe("sealing", () => {
+  it("binds a value to its place: moved to another row or column it does not open", () => {
+    const key = randomBytes(32);
+    const sealed = seal(key, Buffer.from("answer"), "cases:a:summary");
+    expect(open(key, sealed, "cases:a:summary").toString()).toBe("answer");
+    expect(() => open(key, sealed, "cases:b:summary")).toThrow(SealError);
+    expect(() => open(key, sealed, "intake_drafts:a:draft")).toThrow(SealError);
+    expect(() => open(randomBytes(32), sealed, "cases:a:summary")).toThrow(SealError);
+    // Random nonces: the same value never seals the same way twice.
+    expect(seal(key, Buffer.from("answer"), "x").equals(seal(key, Buffer.from("answer"), "x"))).toBe(false);
+  });
+
+  it("refuses a row's value copied into another person's row", () => {
+    const keyring = new Keyring(randomBytes(32));
+    const store = openStore(join(dir, "d.sqlite"), keyring);
+    const { contacts } = world(store, keyring);
+    const a = contacts.consent({ messenger: "telegram", chatId: "1" }, "en");
+    contacts.consent({ messenger: "telegram", chatId: "2" }, "ru");
+    const profileA = (store.sqlite.prepare("SELECT profile FROM contacts WHERE id = ?").get(a.id) as { profile: Buffer }).profile;
+    store.sqlite.prepare("UPDATE contacts SET profile = ? WHERE id != ?").run(profileA, a.id);
+    expect(() => contacts.find({ messenger: "telegram", chatId: "2" })).toThrow(SealError);
+    store.close();
+  });
+});
+
+describe("the root key", () => {
+  it("refuses a wrong key for a database with data, and changes no byte", () => {
+    const path = join(dir, "d.sqlite");
+    const keyring = new Keyring(randomBytes(32));
+    const store = openStore(path, keyring);
+    const { contacts, cases } = world(store, keyring);
+    const c = contacts.consent({ messenger: "telegram", chatId: "42" }, "be");
+    cases.openOrUpdate(c.id, { answers: { country: "PL" }, language: "be" });
+    store.close();
+    const before = readFileSync(path);
+    expect(() => openStore(path, new Keyring(randomBytes(32)))).toThrow(WrongKeyError);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("rotates: interrupted half-way, start-up refuses; run again, every record reads under the new key only", () => {
+    const path = join(dir, "d.sqlite");
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const oldKeyring = new Keyring(oldKey);
+    let store = openStore(path, oldKeyring);
+    let w = world(store, oldKeyring);
+    const refs: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = w.contacts.consent({ messenger: "telegram", chatId: String(1000 + i) }, "ru");
+      refs.push(w.cases.openOrUpdate(c.id, { answers: { yearLeft: 2020 + (i % 5) }, language: "ru" }).ref);
+    }
+    store.close();
+
+    const sqlite = connect(path);
+    expect(() => rotateKeys(sqlite, new Keyring(oldKey), new Keyring(newKey), (done) => {
+      if (done === 5) throw new Error("power cut");
+    })).toThrow("power cut");
+    sqlite.close();
+    expect(() => openStore(path, new Keyring(oldKey))).toThrow(RotationPendingError);
+    expect(() => openStore(path, new Keyring(newKey))).toThrow(RotationPendingError);
+
+    const again = connect(path);
+    const report = rotateKeys(again, new Keyring(oldKey), new Keyring(newKey));
+    again.close();
+    expect(report).toEqual({ rewrapped: 5, alreadyDone: 5 });
+
+    expect(() => openStore(path, new Keyring(oldKey))).toThrow(WrongKeyError);
+    const keyring = new Keyring(newKey);
+    store = openStore(path, keyring);
+    w = world(store, keyring);
+    for (let i = 0; i < 10; i++) {
+      const c = w.contacts.find({ messenger: "telegram", chatId: String(1000 + i) });
+      expect(c?.language).toBe("ru");
+      expect(w.cases.ofContact(c!.id).map((x) => x.ref)).toEqual([refs[i]]);
+    }
+    store.close();
+
+    // Running it once more is harmless.
+    const third = connect(path);
+    expect(rotateKeys(third, new Keyring(oldKey), new Keyring(newKey))).toEqual({ rewrapped: 0, alreadyDone: 0 });
+    third.close();
+  });
+});
+
+describe("retention", () => {
+  it("purges exactly what expired", () => {
+    let clock = Date.UTC(2026, 0, 1);
+    const now = () => clock;
+    const keyring = new Keyring(randomBytes(32));
+    const store = openStore(join(dir, "d.sqlite"), keyring);
+    const { contacts, drafts, cases } = world(store, keyring, now);
+
+    const idle = contacts.consent({ messenger: "telegram", chatId: "1" }, "en");
+    cases.openOrUpdate(idle.id, { answers: {}, language: "en" });
+    const active = contacts.consent({ messenger: "telegram", chatId: "2" }, "en");
+    drafts.save(active.id, { step: 1, answers: { country: "PL" } });
+    const closedLongAgo = cases.openOrUpdate(active.id, { answers: {}, language: "en" });
+    cases.close(closedLongAgo.id, 90);
+    const other = contacts.consent({ messenger: "telegram", chatId: "3" }, "en");
+    const closedRecently = cases.openOrUpdate(other.id, { answers: {}, language: "en" });
+
+    clock += 100 * DAY;
+    cases.close(closedRecently.id, 90);
+    const stillOpen = cases.openOrUpdate(active.id, { answers: { country: "LT" }, language: "en" });
+    contacts.touch(active);
+    contacts.touch(other);
+
+    clock += 85 * DAY;
+    // idle: last seen 185 days ago → gone with its case. active: draft 185 days old → gone;
+    // its case closed 185 days ago → gone; its open case stays. other: closed 85 days ago → stays.
+    expect(purgeExpired(store, clock)).toEqual({ contacts: 1, drafts: 1, cases: 1, sessions: 0 });
+    expect(contacts.find({ messenger: "telegram", chatId: "1" })).toBeUndefined();
+    expect(cases.ofContact(active.id).map((c) => c.id)).toEqual([stillOpen.id]);
+    expect(cases.ofContact(other.id).map((c) => c.id)).toEqual([closedRecently.id]);
+    expect(drafts.load(active.id)).toBeUndefined();
+    expect((store.sqlite.prepare("SELECT count(*) AS n FROM cases").get() as { n: number }).n).toBe(2);
+    expect(purgeExpired(store, clock)).toEqual({ contacts: 0, drafts: 0, cases: 0, sessions: 0 });
+    store.close();
+  });
+});
