@@ -1,18 +1,22 @@
 import { MemorySessionStorage } from "grammy";
+import { AuditLog } from "./audit/audit.js";
 import type { AppDeps } from "./bot/deps.js";
 import { Cases } from "./cases/cases.js";
 import type { Config } from "./config/env.js";
 import { Contacts } from "./contacts/contacts.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadMasterKey } from "./crypto/master-key.js";
-import { Vault } from "./crypto/vault.js";
+import { tableVault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
 import { PersonalStorage } from "./db/personal-storage.js";
 import { createFaqMatcher } from "./faq/catalog.js";
 import { createI18n } from "./i18n/i18n.js";
 import { IntakeDrafts } from "./intake/drafts.js";
 import type { Logger } from "./log/logger.js";
+import { HandoffDesk } from "./relay/desk.js";
+import { Outbox } from "./relay/outbox.js";
 import { schedulePurge } from "./retention/purge.js";
+import { Staff } from "./staff/staff.js";
 
 /** State of people who have not consented lives this long in memory, and nowhere else. */
 const MEMORY_TTL_MS = 6 * 60 * 60 * 1000;
@@ -38,7 +42,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const keyring = new Keyring(loadMasterKey(config, log));
   const store = openStore(config.DATABASE_PATH, keyring);
   const i18n = await createI18n();
-  const vault = new Vault(store.db, keyring);
+  const vault = tableVault(store.sqlite, keyring, "contacts");
   const contacts = new Contacts(store.db, keyring, vault, { idleDays: config.RETENTION_IDLE_DAYS, now });
 
   /** Storage keys are `[conv:]<messenger>:<chat id>`: the contact they belong to, if stored. */
@@ -53,14 +57,30 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     now,
   });
 
+  const drafts = new IntakeDrafts(store.db, vault, { days: config.RETENTION_INTAKE_DAYS, now });
+  const cases = new Cases(store.db, vault, now);
+  const staff = new Staff(store.db, keyring, tableVault(store.sqlite, keyring, "staff"), config.ADMINS, now);
+  const audit = new AuditLog(store.db, now);
+  const outbox = new Outbox(store.db, vault, { deadlineMs: config.RELAY_DEADLINE_MINUTES * 60_000, backoffMs: 1000, now });
+  const ambiguous = outbox.recover();
+  if (ambiguous > 0) log.warn({ ambiguous }, "relay messages were in flight at the last stop; sent again, may arrive twice");
+  const desk = new HandoffDesk(cases, staff, contacts, drafts, audit, outbox, i18n, log, {
+    caseDays: config.RETENTION_CASE_DAYS,
+    realertMs: config.URGENT_REALERT_MINUTES * 60_000,
+  }, now);
+
   const deps: AppDeps = {
     config,
     i18n,
     log,
     faq: createFaqMatcher(i18n),
     contacts,
-    drafts: new IntakeDrafts(store.db, vault, { days: config.RETENTION_INTAKE_DAYS, now }),
-    cases: new Cases(store.db, vault, now),
+    drafts,
+    cases,
+    staff,
+    audit,
+    desk,
+    routes: new Map(),
     sessions: personal(),
     conversations: personal(),
     checkpoint: () => store.checkpoint(),
@@ -69,5 +89,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const stopPurge = options.purge === false
     ? () => undefined
     : schedulePurge(store, HOUR, (report) => log.info({ purged: report }, "retention purge"), now);
-  return { deps, store, keyring, close: () => { stopPurge(); store.close(); } };
+  // Retries due relay messages and re-announces urgent cases nobody has taken.
+  const tick = setInterval(() => {
+    if (desk.realert() > 0 || outbox.nextDue() !== undefined) desk.kick().catch((err: unknown) => log.error({ err }, "relay delivery failed"));
+  }, 5_000);
+  tick.unref();
+  return { deps, store, keyring, close: () => { clearInterval(tick); stopPurge(); store.close(); } };
 }

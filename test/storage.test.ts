@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Cases } from "../src/cases/cases.js";
 import { Contacts } from "../src/contacts/contacts.js";
 import { Keyring, open, seal, SealError } from "../src/crypto/keyring.js";
-import { Vault } from "../src/crypto/vault.js";
+import { tableVault } from "../src/crypto/vault.js";
 import { connect, openStore, RotationPendingError, WrongKeyError, type Store } from "../src/db/open.js";
 import { rotateKeys } from "../src/db/rotate.js";
 import { IntakeDrafts } from "../src/intake/drafts.js";
@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function world(store: Store, keyring: Keyring, now: () => number = Date.now) {
-  const vault = new Vault(store.db, keyring);
+  const vault = tableVault(store.sqlite, keyring, "contacts");
   return {
     vault,
     contacts: new Contacts(store.db, keyring, vault, { idleDays: 180, now }),

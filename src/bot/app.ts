@@ -5,7 +5,10 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { createIntake, INTAKE } from "./conversations/intake.js";
+import { createSend } from "./delivery.js";
 import { contextSetup } from "./handlers/context-setup.js";
+import { relay } from "./handlers/relay.js";
+import { staffCommands } from "./handlers/staff.js";
 import { emergency } from "./handlers/emergency.js";
 import { answerFreeText, faqHandlers } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
@@ -27,6 +30,8 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   const app = new Composer<BotContext>();
   app.use(privateOnly());
   app.use(contextSetup(deps, messenger));
+  app.use(staffCommands(deps));
+  app.use(relay(deps));
   app.use(emergency(deps));
   app.use(conversations<BotContext, Context>({
     storage: {
@@ -65,6 +70,9 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
   const bot = new Bot<BotContext>(transport.token, { client: transport.client, botInfo: transport.botInfo });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(createApp(deps, transport.messenger));
+  // This transport now carries relay messages for its messenger.
+  deps.routes.set(transport.messenger, bot.api);
+  deps.desk.connect(createSend(deps.routes));
   bot.catch(async (err) => {
     deps.log.error({ err: err.error, kind: Object.keys(err.ctx.update).find((k) => k !== "update_id") }, "handler failed");
     const ctx = err.ctx;

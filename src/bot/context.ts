@@ -3,6 +3,7 @@ import type { Context, SessionFlavor } from "grammy";
 import type { TFunction } from "i18next";
 import type { Address, Contact } from "../contacts/contacts.js";
 import type { Language } from "../i18n/languages.js";
+import type { StaffMember } from "../staff/staff.js";
 
 /**
  * Per-chat state. Held in memory until the person consents; it carries no
@@ -16,6 +17,8 @@ export interface SessionData {
   languageChosen?: boolean;
   /** The FAQ entry to answer once onboarding is through (first message was a question). */
   pending?: string;
+  /** Asked for a lawyer before consenting: open the case (urgent if so) right after. */
+  pendingHandoff?: "normal" | "urgent";
   /** "Other matches" of the last free-text search. */
   matches?: string[];
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */
@@ -32,6 +35,8 @@ export interface DeskFlavor {
   address: Address;
   /** Set when the person has consented and is stored. */
   contact?: Contact;
+  /** Set for volunteers and admins, read afresh on every update. */
+  staff?: StaffMember;
 }
 
 export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & DeskFlavor>;

@@ -1,5 +1,7 @@
 import type { VersionedState, ConversationData } from "@grammyjs/conversations";
 import type { i18n } from "i18next";
+import type { Api } from "grammy";
+import type { AuditLog } from "../audit/audit.js";
 import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
@@ -7,6 +9,8 @@ import type { KeyValueStorage } from "../db/personal-storage.js";
 import type { FaqMatcher } from "../faq/matcher.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
+import type { HandoffDesk } from "../relay/desk.js";
+import type { Staff } from "../staff/staff.js";
 import type { SessionData } from "./context.js";
 
 /** What the bot application needs from the outside; built once in `runtime.ts` or a test. */
@@ -17,6 +21,11 @@ export interface AppDeps {
   contacts: Contacts;
   drafts: IntakeDrafts;
   cases: Cases;
+  staff: Staff;
+  audit: AuditLog;
+  desk: HandoffDesk;
+  /** The Bot API of each running transport, by messenger name, for relaying between them. */
+  routes: Map<string, Api>;
   log: Logger;
   sessions: KeyValueStorage<SessionData>;
   conversations: KeyValueStorage<VersionedState<ConversationData>>;

@@ -51,7 +51,7 @@ export function noMatchKeyboard(t: TFunction): InlineKeyboard {
 }
 
 export function emergencyKeyboard(t: TFunction, withRelated: boolean): InlineKeyboard {
-  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("lawyer")).row();
+  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row();
   if (withRelated) kb.text(t("emergency.related"), cb.others).row();
   return kb.text(t("menu.main"), cb.menu("main"));
 }

@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne } from "drizzle-orm";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
-import { cases } from "../db/schema.js";
+import { caseNotes, cases } from "../db/schema.js";
 import type { IntakeAnswers } from "../intake/questions.js";
 
 /** Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
@@ -15,50 +15,71 @@ export function newCaseRef(): string {
   return `${ref.slice(0, 3)}-${ref.slice(3)}`;
 }
 
+/** How a case may be closed; short codes, never free text. */
+export const OUTCOMES = ["advised", "referred", "ccf-request", "no-action", "unreachable", "duplicate"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
 export interface CaseSummary {
   answers: IntakeAnswers;
   /** The language the person speaks with the bot. */
   language: string;
 }
 
+type Row = typeof cases.$inferSelect;
+
 export interface CaseView {
   id: string;
   ref: string;
-  status: "open" | "taken" | "closed";
+  contactId: string;
+  status: Row["status"];
   urgent: boolean;
   createdAt: number;
   expiresAt: number | null;
+  volunteerId: string | null;
+  outcome: string | null;
   summary: CaseSummary;
 }
 
 const place = (id: string) => `cases:${id}:summary`;
+const notePlace = (id: string) => `case_notes:${id}:note`;
 
-/** A person's cases. The handoff builds the queue on top of this. */
+/** Cases: opening, the queue, claiming, closing and notes. */
 export class Cases {
   constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {}
 
-  /** Opens a case, or updates the summary of the person's case that is still open. */
-  openOrUpdate(contactId: string, summary: CaseSummary): CaseView {
-    const existing = this.db.select().from(cases)
-      .where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
+  #view(row: Row): CaseView {
+    return {
+      id: row.id, ref: row.ref, contactId: row.contactId, status: row.status, urgent: row.urgent,
+      createdAt: row.createdAt, expiresAt: row.expiresAt, volunteerId: row.volunteerId, outcome: row.outcome,
+      summary: this.vault.open<CaseSummary>(row.contactId, row.summary, place(row.id)),
+    };
+  }
+
+  /** The person's case that is not closed, if any. */
+  activeOf(contactId: string): CaseView | undefined {
+    const row = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
+    return row && this.#view(row);
+  }
+
+  /**
+   * Opens a case, or joins the person's case that is still open: a new
+   * summary replaces the old one, and urgency is only ever raised.
+   */
+  openOrJoin(contactId: string, summary: CaseSummary | undefined, urgent = false): { case: CaseView; opened: boolean } {
+    const existing = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
     if (existing) {
-      this.db.update(cases).set({ summary: this.vault.seal(contactId, summary, place(existing.id)) }).where(eq(cases.id, existing.id)).run();
-      return this.#view(existing, summary);
+      const set: Partial<Row> = {};
+      if (summary) set.summary = this.vault.seal(contactId, summary, place(existing.id));
+      if (urgent && !existing.urgent) set.urgent = true;
+      if (Object.keys(set).length > 0) this.db.update(cases).set(set).where(eq(cases.id, existing.id)).run();
+      return { case: this.byId(existing.id)!, opened: false };
     }
     const id = randomBytes(12).toString("base64url");
+    const sealed = this.vault.seal(contactId, summary ?? { answers: {}, language: "" }, place(id));
     for (let attempt = 0; ; attempt++) {
-      const row = {
-        id,
-        ref: newCaseRef(),
-        contactId,
-        summary: this.vault.seal(contactId, summary, place(id)),
-        status: "open" as const,
-        urgent: false,
-        createdAt: this.now(),
-      };
       try {
-        this.db.insert(cases).values(row).run();
-        return this.#view({ ...row, closedAt: null, expiresAt: null }, summary);
+        this.db.insert(cases).values({ id, ref: newCaseRef(), contactId, summary: sealed, status: "open", urgent, createdAt: this.now() }).run();
+        return { case: this.byId(id)!, opened: true };
       } catch (error) {
         // A reference already in use: draw another.
         if (attempt > 5 || !String((error as Error).message).includes("UNIQUE")) throw error;
@@ -66,18 +87,84 @@ export class Cases {
     }
   }
 
+  /** Kept for the intake: opens or updates the person's case with a summary. */
+  openOrUpdate(contactId: string, summary: CaseSummary): CaseView {
+    return this.openOrJoin(contactId, summary).case;
+  }
+
+  byId(id: string): CaseView | undefined {
+    const row = this.db.select().from(cases).where(eq(cases.id, id)).get();
+    return row && this.#view(row);
+  }
+
+  byRef(ref: string): CaseView | undefined {
+    const row = this.db.select().from(cases).where(eq(cases.ref, ref.toUpperCase())).get();
+    return row && this.#view(row);
+  }
+
   ofContact(contactId: string): CaseView[] {
-    return this.db.select().from(cases).where(eq(cases.contactId, contactId)).all()
-      .map((row) => this.#view(row, this.vault.open<CaseSummary>(contactId, row.summary, place(row.id))));
+    return this.db.select().from(cases).where(eq(cases.contactId, contactId)).all().map((row) => this.#view(row));
   }
 
-  /** Closes a case; it is erased `keepDays` later. */
-  close(id: string, keepDays: number): void {
+  ofVolunteer(volunteerId: string): CaseView[] {
+    return this.db.select().from(cases)
+      .where(and(eq(cases.volunteerId, volunteerId), eq(cases.status, "taken")))
+      .orderBy(asc(cases.takenAt)).all().map((row) => this.#view(row));
+  }
+
+  /** Cases waiting for a volunteer: urgent first, then oldest first. */
+  queue(): CaseView[] {
+    return this.db.select().from(cases).where(eq(cases.status, "open"))
+      .orderBy(desc(cases.urgent), asc(cases.createdAt)).all().map((row) => this.#view(row));
+  }
+
+  /** Claims an open case. Of two volunteers taking at once, exactly one gets `true`. */
+  take(caseId: string, volunteerId: string): boolean {
+    return this.db.update(cases)
+      .set({ status: "taken", volunteerId, takenAt: this.now() })
+      .where(and(eq(cases.id, caseId), eq(cases.status, "open")))
+      .run().changes === 1;
+  }
+
+  /** Puts a case back in the queue; only its volunteer can. */
+  release(caseId: string, volunteerId?: string): boolean {
+    const owner = volunteerId === undefined ? isNotNull(cases.volunteerId) : eq(cases.volunteerId, volunteerId);
+    return this.db.update(cases)
+      .set({ status: "open", volunteerId: null, takenAt: null, alertedAt: null })
+      .where(and(eq(cases.id, caseId), eq(cases.status, "taken"), owner))
+      .run().changes === 1;
+  }
+
+  /** Closes a case with an outcome code; it is erased `keepDays` later. */
+  close(caseId: string, keepDays: number, outcome?: Outcome, volunteerId?: string): boolean {
     const now = this.now();
-    this.db.update(cases).set({ status: "closed", closedAt: now, expiresAt: now + keepDays * 24 * 60 * 60 * 1000 }).where(eq(cases.id, id)).run();
+    const conditions = [eq(cases.id, caseId), ne(cases.status, "closed")];
+    if (volunteerId !== undefined) conditions.push(eq(cases.volunteerId, volunteerId));
+    return this.db.update(cases)
+      .set({ status: "closed", closedAt: now, expiresAt: now + keepDays * 24 * 60 * 60 * 1000, outcome: outcome ?? null })
+      .where(and(...conditions))
+      .run().changes === 1;
   }
 
-  #view(row: typeof cases.$inferSelect, summary: CaseSummary): CaseView {
-    return { id: row.id, ref: row.ref, status: row.status, urgent: row.urgent, createdAt: row.createdAt, expiresAt: row.expiresAt, summary };
+  /** Urgent open cases whose volunteers were last alerted before `before` (or never). */
+  urgentToAlert(before: number): CaseView[] {
+    return this.queue().filter((c) => c.urgent).filter((c) => {
+      const row = this.db.select({ alertedAt: cases.alertedAt }).from(cases).where(eq(cases.id, c.id)).get();
+      return row?.alertedAt === null || row?.alertedAt === undefined || row.alertedAt < before;
+    });
+  }
+
+  markAlerted(caseId: string): void {
+    this.db.update(cases).set({ alertedAt: this.now() }).where(eq(cases.id, caseId)).run();
+  }
+
+  addNote(c: CaseView, author: string, text: string): void {
+    const id = randomBytes(12).toString("base64url");
+    this.db.insert(caseNotes).values({ id, caseId: c.id, author, note: this.vault.seal(c.contactId, text, notePlace(id)), createdAt: this.now() }).run();
+  }
+
+  notes(c: CaseView): { author: string; text: string; createdAt: number }[] {
+    return this.db.select().from(caseNotes).where(eq(caseNotes.caseId, c.id)).orderBy(asc(caseNotes.createdAt)).all()
+      .map((n) => ({ author: n.author, createdAt: n.createdAt, text: this.vault.open<string>(c.contactId, n.note, notePlace(n.id)) }));
   }
 }

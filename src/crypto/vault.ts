@@ -1,6 +1,3 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../db/open.js";
-import { contacts } from "../db/schema.js";
 import { open, seal, type Keyring } from "./keyring.js";
 
 /**
@@ -9,12 +6,13 @@ import { open, seal, type Keyring } from "./keyring.js";
  * associated data, so a value copied to another row or column does not open.
  */
 export class Vault {
-  constructor(private readonly db: Db, private readonly keyring: Keyring) {}
+  /** `wrappedKeyOf` reads an owner's wrapped data key (from `contacts` or `staff`). */
+  constructor(private readonly keyring: Keyring, private readonly wrappedKeyOf: (owner: string) => Buffer | undefined) {}
 
-  #withKey<T>(contactId: string, use: (key: Buffer) => T): T {
-    const row = this.db.select({ wrappedKey: contacts.wrappedKey }).from(contacts).where(eq(contacts.id, contactId)).get();
-    if (!row) throw new Error("no such contact");
-    const key = this.keyring.unwrapDataKey(row.wrappedKey, contactId);
+  #withKey<T>(owner: string, use: (key: Buffer) => T): T {
+    const wrapped = this.wrappedKeyOf(owner);
+    if (!wrapped) throw new Error("no such key owner");
+    const key = this.keyring.unwrapDataKey(wrapped, owner);
     try {
       return use(key);
     } finally {
@@ -34,4 +32,10 @@ export class Vault {
   static sealWith(key: Uint8Array, value: unknown, place: string): Buffer {
     return seal(key, Buffer.from(JSON.stringify(value), "utf8"), place);
   }
+}
+
+/** The vault of a table whose rows carry their own `wrapped_key` (contacts, staff). */
+export function tableVault(sqlite: { prepare(sql: string): { get(id: string): unknown } }, keyring: Keyring, table: "contacts" | "staff"): Vault {
+  const statement = sqlite.prepare(`SELECT wrapped_key FROM ${table} WHERE id = ?`);
+  return new Vault(keyring, (owner) => (statement.get(owner) as { wrapped_key: Buffer } | undefined)?.wrapped_key);
 }

@@ -35,21 +35,23 @@ export function rotateKeys(
   if (!pending) setMeta("key_check_next", next.checkValue());
 
   const report: RotationReport = { rewrapped: 0, alreadyDone: 0 };
-  const rows = sqlite.prepare("SELECT id, wrapped_key FROM contacts").all() as { id: string; wrapped_key: Buffer }[];
-  const update = sqlite.prepare("UPDATE contacts SET wrapped_key = ? WHERE id = ?");
-  for (const row of rows) {
-    try {
-      next.unwrapDataKey(row.wrapped_key, row.id);
-      report.alreadyDone++;
-      continue;
-    } catch (error) {
-      if (!(error instanceof SealError)) throw error;
+  for (const table of ["contacts", "staff"]) {
+    const rows = sqlite.prepare(`SELECT id, wrapped_key FROM ${table}`).all() as { id: string; wrapped_key: Buffer }[];
+    const update = sqlite.prepare(`UPDATE ${table} SET wrapped_key = ? WHERE id = ?`);
+    for (const row of rows) {
+      try {
+        next.unwrapDataKey(row.wrapped_key, row.id);
+        report.alreadyDone++;
+        continue;
+      } catch (error) {
+        if (!(error instanceof SealError)) throw error;
+      }
+      const key = current.unwrapDataKey(row.wrapped_key, row.id);
+      update.run(next.wrapDataKey(key, row.id), row.id);
+      key.fill(0);
+      report.rewrapped++;
+      onKey(report.rewrapped);
     }
-    const key = current.unwrapDataKey(row.wrapped_key, row.id);
-    update.run(next.wrapDataKey(key, row.id), row.id);
-    key.fill(0);
-    report.rewrapped++;
-    onKey(report.rewrapped);
   }
 
   const index = meta("index_key");

@@ -33,6 +33,31 @@ export const intakeDrafts = sqliteTable("intake_drafts", {
 });
 
 /**
+ * Volunteers and admins who registered with an invite (admins from `ADMINS`
+ * get a row on first contact). Found by a keyed hash of their messenger id;
+ * the profile (address, pseudonym) is sealed with their own data key.
+ */
+export const staff = sqliteTable("staff", {
+  id: text("id").primaryKey(),
+  lookup: blob("lookup", { mode: "buffer" }).notNull().unique(),
+  wrappedKey: blob("wrapped_key", { mode: "buffer" }).notNull(),
+  profile: blob("profile", { mode: "buffer" }).notNull(),
+  role: text("role", { enum: ["volunteer", "admin"] }).notNull(),
+  onDuty: integer("on_duty", { mode: "boolean" }).notNull().default(false),
+  /** The case the volunteer's messages are relayed to. */
+  currentCaseId: text("current_case_id"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** One-time invite codes, stored only as a keyed hash. */
+export const invites = sqliteTable("invites", {
+  codeHash: blob("code_hash", { mode: "buffer" }).primaryKey(),
+  role: text("role", { enum: ["volunteer", "admin"] }).notNull(),
+  createdBy: text("created_by").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+/**
  * A person's case. The reference is random and says nothing; the summary is
  * sealed. Status and times stay in clear so the queue can be sorted.
  */
@@ -47,7 +72,44 @@ export const cases = sqliteTable("cases", {
   closedAt: integer("closed_at"),
   /** Set when the case closes; open cases live as long as their contact. */
   expiresAt: integer("expires_at"),
+  volunteerId: text("volunteer_id").references(() => staff.id, { onDelete: "set null" }),
+  takenAt: integer("taken_at"),
+  outcome: text("outcome"),
+  /** When on-duty volunteers were last alerted about this urgent case. */
+  alertedAt: integer("alerted_at"),
 }, (t) => [index("cases_contact").on(t.contactId), index("cases_status").on(t.status)]);
+
+/** Staff notes on a case, sealed with the person's key so that they go with the person. */
+export const caseNotes = sqliteTable("case_notes", {
+  id: text("id").primaryKey(),
+  caseId: text("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+  author: text("author").notNull(),
+  note: blob("note", { mode: "buffer" }).notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Relay messages waiting for delivery. The payload is sealed with the case
+ * person's key and the row is deleted once delivered: bodies are not kept.
+ */
+export const outbox = sqliteTable("outbox", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  caseId: text("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+  payload: blob("payload", { mode: "buffer" }).notNull(),
+  state: text("state", { enum: ["pending", "sending"] }).notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  deadlineAt: integer("deadline_at").notNull(),
+}, (t) => [index("outbox_due").on(t.state, t.nextAttemptAt)]);
+
+/** What staff did, when, under which pseudonym, on which case. Never message text. */
+export const audit = sqliteTable("audit", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  caseRef: text("case_ref"),
+});
 
 /** Facts about the database itself: the root key's check value, the wrapped blind-index key. */
 export const meta = sqliteTable("meta", {

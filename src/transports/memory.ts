@@ -4,7 +4,7 @@ import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { choicesOf } from "./virtual/choices.js";
-import type { Outgoing, OutgoingMessage } from "./virtual/types.js";
+import type { DeliveryError, Outgoing, OutgoingMessage } from "./virtual/types.js";
 import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
 
 /** One person in an in-memory chat: what they send, and everything the bot showed them. */
@@ -55,20 +55,29 @@ export class MemoryTransport {
   readonly updates = new UpdateFactory();
   readonly bot: Bot<BotContext>;
   readonly #users = new Map<number, MemoryUser>();
-  #collecting: OutgoingMessage[] | undefined;
+  readonly #failures = new Map<number, DeliveryError[]>();
+  /** Replies gathered per chat while an update from that chat is handled. */
+  readonly #collecting = new Map<number, OutgoingMessage[]>();
 
-  constructor(deps: AppDeps, messenger = "memory") {
+  /** Makes the next deliveries to a chat fail as the Bot API would (429, 403…). */
+  failNext(chatId: number, ...errors: DeliveryError[]): void {
+    this.#failures.set(chatId, [...(this.#failures.get(chatId) ?? []), ...errors]);
+  }
+
+  constructor(readonly deps: AppDeps, readonly messenger = "memory") {
     const api = new VirtualBotApi((out) => this.#deliver(out));
     this.bot = createBot(deps, { messenger, token: "memory", client: { fetch: api.fetch } });
   }
 
   async #deliver(out: Outgoing): Promise<void> {
     const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
+    const failure = this.#failures.get(chatId)?.shift();
+    if (failure) throw failure;
     const user = this.#users.get(chatId);
     if (!user) return;
     if (out.type === "message") {
       user.messages.push(out.message);
-      this.#collecting?.push(out.message);
+      this.#collecting.get(chatId)?.push(out.message);
     } else if (out.type === "edit") {
       const i = user.messages.findIndex((m) => m.messageId === out.message.messageId);
       if (i >= 0) user.messages[i] = out.message;
@@ -86,14 +95,14 @@ export class MemoryTransport {
     return existing;
   }
 
-  async dispatch(_user: MemoryUser, update: Parameters<Bot<BotContext>["handleUpdate"]>[0]): Promise<OutgoingMessage[]> {
+  async dispatch(user: MemoryUser, update: Parameters<Bot<BotContext>["handleUpdate"]>[0]): Promise<OutgoingMessage[]> {
     await this.bot.init();
     const collected: OutgoingMessage[] = [];
-    this.#collecting = collected;
+    this.#collecting.set(user.user.id, collected);
     try {
       await dispatch(this.bot, update);
     } finally {
-      this.#collecting = undefined;
+      this.#collecting.delete(user.user.id);
     }
     return collected;
   }

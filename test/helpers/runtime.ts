@@ -38,7 +38,11 @@ export interface TestDesk {
 }
 
 /** A fresh application on a real SQLite file in a temporary folder, driven in memory. */
-export async function createTestDesk(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), "notice-desk-test-"))): Promise<TestDesk> {
+export async function createTestDesk(
+  env: Record<string, string> = {},
+  dir = mkdtempSync(join(tmpdir(), "notice-desk-test-")),
+  now?: () => number,
+): Promise<TestDesk> {
   const config = loadConfig({
     DATABASE_PATH: join(dir, "desk.sqlite"),
     MASTER_KEY: randomBytes(32).toString("base64"),
@@ -47,7 +51,7 @@ export async function createTestDesk(env: Record<string, string> = {}, dir = mkd
     ...env,
   });
   const logs = new LogCapture();
-  const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL, logs), { purge: false });
+  const runtime = await createRuntime(config, createLogger(config.LOG_LEVEL, logs), { purge: false, now });
   const chat = new MemoryTransport(runtime.deps);
   return {
     dir, config, runtime, logs, chat,
@@ -59,7 +63,7 @@ export async function createTestDesk(env: Record<string, string> = {}, dir = mkd
     },
     restart: async () => {
       runtime.close();
-      return createTestDesk({ ...env, MASTER_KEY: config.MASTER_KEY! }, dir);
+      return createTestDesk({ ...env, MASTER_KEY: config.MASTER_KEY! }, dir, now);
     },
     close: () => {
       runtime.close();

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import type { TFunction } from "i18next";
 import { FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -7,17 +8,17 @@ import { afterAnswer, cb, noMatchKeyboard } from "../keyboards.js";
 export const CHECKED = "2026-11";
 
 /** Question, answer, official links and the "not legal advice" line, in the person's language. */
-export function answerText(ctx: BotContext, id: string): string {
+export function answerText(t: TFunction, id: string): string {
   const entry = faqEntry(id)!;
-  const parts = [ctx.t(`entries.${id}.q`, { ns: "faq" }), ctx.t(`entries.${id}.a`, { ns: "faq" })];
-  if (entry.links.length > 0) parts.push(`${ctx.t("faq.more")}\n${entry.links.join("\n")}`);
-  parts.push(ctx.t("faq.checked", { date: CHECKED }));
+  const parts = [t(`entries.${id}.q`, { ns: "faq" }), t(`entries.${id}.a`, { ns: "faq" })];
+  if (entry.links.length > 0) parts.push(`${t("faq.more")}\n${entry.links.join("\n")}`);
+  parts.push(t("faq.checked", { date: CHECKED }));
   return parts.join("\n\n");
 }
 
 export async function sendAnswer(ctx: BotContext, id: string, others: string[] = []): Promise<void> {
   ctx.session.matches = others.length > 0 ? others : undefined;
-  await ctx.reply(answerText(ctx, id), { reply_markup: afterAnswer(ctx.t, others.length > 0), link_preview_options: { is_disabled: true } });
+  await ctx.reply(answerText(ctx.t, id), { reply_markup: afterAnswer(ctx.t, others.length > 0), link_preview_options: { is_disabled: true } });
 }
 
 export async function sendTopics(ctx: BotContext): Promise<void> {

@@ -3,12 +3,13 @@ import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { INTAKE } from "../conversations/intake.js";
 import { sendTopics } from "./faq.js";
+import { requestHuman } from "./handoff.js";
 import { sendMyData } from "./mydata.js";
 import { askForget } from "./forget.js";
 import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
 
 /** Menu entries that need the person stored; they ask for consent first. */
-const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel"]);
+const NEEDS_CONSENT = new Set(["intake", "lawyer", "urgent", "travel"]);
 
 export function menu(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -17,10 +18,11 @@ export function menu(deps: AppDeps): Composer<BotContext> {
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
   composer.command("mydata", (ctx) => sendMyData(ctx, deps));
 
-  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|travel|language|forget)$/, async (ctx) => {
+  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const item = ctx.match[1]!;
     if (NEEDS_CONSENT.has(item) && !ctx.contact) {
+      if (item === "lawyer" || item === "urgent") ctx.session.pendingHandoff = item === "urgent" ? "urgent" : "normal";
       await ctx.reply(ctx.t("privacy.consent_needed"));
       return await sendPrivacy(ctx, deps, true);
     }
@@ -30,6 +32,8 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "language": return await askLanguage(ctx);
       case "forget": return await askForget(ctx);
       case "intake": return await ctx.conversation.enter(INTAKE, ctx.contact!.id, ctx.language);
+      case "lawyer": return await requestHuman(ctx, deps, false);
+      case "urgent": return await requestHuman(ctx, deps, true);
       default: return await ctx.reply(ctx.t(`soon.${item}`));
     }
   });

@@ -4,6 +4,7 @@ import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { consentKeyboard, languageKeyboard, mainMenu } from "../keyboards.js";
 import { sendAnswer } from "./faq.js";
+import { requestHuman } from "./handoff.js";
 
 export async function askLanguage(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("language.choose"), { reply_markup: languageKeyboard(ctx.t, ctx.language) });
@@ -23,9 +24,12 @@ export async function sendMenu(ctx: BotContext): Promise<void> {
 }
 
 /** After the consent answer: the question that started it all, or the menu. */
-async function continueAfterOnboarding(ctx: BotContext): Promise<void> {
+async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<void> {
   const pending = ctx.session.pending;
+  const handoff = ctx.session.pendingHandoff;
   delete ctx.session.pending;
+  delete ctx.session.pendingHandoff;
+  if (handoff && ctx.contact) return await requestHuman(ctx, deps, handoff === "urgent");
   if (pending) await sendAnswer(ctx, pending);
   await sendMenu(ctx);
 }
@@ -71,7 +75,7 @@ export function onboarding(deps: AppDeps): Composer<BotContext> {
       ctx.session.consent = false;
       await ctx.reply(ctx.t("privacy.declined"));
     }
-    await continueAfterOnboarding(ctx);
+    await continueAfterOnboarding(ctx, deps);
   });
 
   return composer;

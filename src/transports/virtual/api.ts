@@ -106,6 +106,17 @@ export class VirtualBotApi {
         this.#texts.set(`${chatId}:${messageId}`, message);
         return this.#asBotApiMessage(message);
       }
+      case "copyMessage": {
+        const chatId = this.#chatId(payload);
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        const message: OutgoingMessage = {
+          chatId, messageId, text: String(payload.caption ?? ""), buttons: [],
+          copyOf: { chatId: Number(payload.from_chat_id), messageId: Number(payload.message_id) },
+        };
+        await this.deliver({ type: "message", message });
+        this.#nextMessageId.set(chatId, messageId);
+        return { message_id: messageId };
+      }
       case "editMessageText":
       case "editMessageReplyMarkup": {
         const chatId = this.#chatId(payload);

@@ -13,6 +13,8 @@ export interface OutgoingMessage {
   messageId: number;
   text: string;
   buttons: Button[][];
+  /** Set when the message is a copy of one a person sent (a document or photo passed on). */
+  copyOf?: { chatId: number; messageId: number };
 }
 
 /** Everything the bot can do to a chat through a virtual transport. */

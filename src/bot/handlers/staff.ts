@@ -1,0 +1,167 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { OUTCOMES } from "../../cases/cases.js";
+import type { Role, StaffMember } from "../../staff/staff.js";
+import type { BotContext } from "../context.js";
+import type { AppDeps } from "../deps.js";
+import { summaryText } from "../conversations/intake.js";
+import { answerText } from "./faq.js";
+
+const MINUTE = 60_000;
+
+/** "12 min", "3 h", "2 d": how long a case has waited. */
+function waited(ctx: BotContext, since: number, now: number): string {
+  const minutes = Math.max(0, Math.round((now - since) / MINUTE));
+  if (minutes < 120) return ctx.t("queue.minutes", { count: minutes });
+  if (minutes < 48 * 60) return ctx.t("queue.hours", { count: Math.round(minutes / 60) });
+  return ctx.t("queue.days", { count: Math.round(minutes / 1440) });
+}
+
+/**
+ * Staff commands. The role is read from the database on every update; a
+ * stranger gets the same answer as for any unknown command (so the commands
+ * stay unseen) and the attempt goes to the audit log.
+ */
+export function staffCommands(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { desk, staff, audit } = deps;
+
+  const guard = (role: Role, handler: (ctx: BotContext, member: StaffMember) => Promise<unknown>) =>
+    async (ctx: BotContext) => {
+      const member = ctx.staff;
+      if (!member || (role === "admin" && member.role !== "admin")) {
+        audit.record(member?.pseudonym ?? "stranger", ctx.callbackQuery ? "forged" : "denied");
+        if (ctx.callbackQuery) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+        return await ctx.reply(ctx.t("help.text"));
+      }
+      await handler(ctx, member);
+    };
+  const arg = (ctx: BotContext) => (typeof ctx.match === "string" ? ctx.match.trim() : "");
+
+  composer.command("join", async (ctx) => {
+    const member = staff.join(ctx.address, arg(ctx), ctx.language);
+    if (!member) {
+      audit.record("stranger", "denied");
+      return await ctx.reply(ctx.t("staff.join_invalid"));
+    }
+    audit.record(member.pseudonym, "join");
+    await ctx.reply(ctx.t("staff.joined", { role: ctx.t(`staff.roles.${member.role}`), name: member.pseudonym }));
+  });
+
+  composer.command("invite", guard("admin", async (ctx, member) => {
+    const role: Role = arg(ctx) === "admin" ? "admin" : "volunteer";
+    const code = staff.invite(member, role);
+    audit.record(member.pseudonym, "invite");
+    await ctx.reply(ctx.t("staff.invite_created", { code, role: ctx.t(`staff.roles.${role}`) }));
+  }));
+
+  composer.command("staff", guard("admin", async (ctx) => {
+    const lines = staff.list().map((m) => ctx.t("staff.list_item", {
+      name: m.pseudonym, role: ctx.t(`staff.roles.${m.role}`), duty: m.onDuty ? ctx.t("staff.on_duty_mark") : "",
+    }));
+    await ctx.reply([ctx.t("staff.list_title"), ...lines].join("\n"));
+  }));
+
+  for (const [command, action] of [["remove", "remove"], ["promote", "role"]] as const) {
+    composer.command(command, guard("admin", async (ctx, member) => {
+      const name = arg(ctx);
+      if (!name) return await ctx.reply(ctx.t("staff.usage_name"));
+      const target = staff.byPseudonym(name);
+      if (!target) return await ctx.reply(ctx.t("staff.not_found"));
+      if (command === "remove") staff.remove(target.id);
+      else staff.setRole(target.id, "admin");
+      audit.record(member.pseudonym, action);
+      await ctx.reply(ctx.t(command === "remove" ? "staff.removed" : "staff.promoted", { name: target.pseudonym }));
+    }));
+  }
+
+  composer.command("audit", guard("admin", async (ctx) => {
+    const entries = audit.latest();
+    if (entries.length === 0) return await ctx.reply(ctx.t("audit.empty"));
+    const lines = entries.map((e) => ctx.t("audit.item", {
+      at: new Date(e.at).toISOString().slice(0, 16).replace("T", " "), actor: e.actor, action: e.action, ref: e.caseRef ? ` · ${e.caseRef}` : "",
+    }));
+    await ctx.reply([ctx.t("audit.title"), ...lines].join("\n"));
+  }));
+
+  composer.command("queue", guard("volunteer", async (ctx) => {
+    const waiting = deps.cases.queue();
+    if (waiting.length === 0) return await ctx.reply(ctx.t("queue.empty"));
+    const now = deps.now();
+    const kb = new InlineKeyboard();
+    const lines = waiting.slice(0, 20).map((c) => {
+      kb.text(ctx.t("queue.take", { ref: c.ref }), `staff:take:${c.ref}`).row();
+      return ctx.t("queue.item", {
+        urgent: c.urgent ? ctx.t("queue.urgent_mark") : "", ref: c.ref, waiting: waited(ctx, c.createdAt, now), ...desk.describe(c, ctx.t),
+      });
+    });
+    await ctx.reply([ctx.t("queue.title"), ...lines].join("\n"), { reply_markup: kb });
+  }));
+
+  const take = async (ctx: BotContext, member: StaffMember, ref: string) => {
+    const { result, case: c } = desk.take(member, ref);
+    if (result === "not_found") return await ctx.reply(ctx.t("case.not_found"));
+    if (result === "taken_by_other") return await ctx.reply(ctx.t("case.taken_by_other", { ref: c!.ref }));
+    const summary = c!.summary.answers && Object.keys(c!.summary.answers).length > 0
+      ? summaryText(ctx.t, c!.summary.answers)
+      : ctx.t("case.no_summary");
+    const notes = deps.cases.notes(c!);
+    const noteLines = notes.length > 0 ? `\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author}: ${n.text}`).join("\n")}` : "";
+    await ctx.reply(ctx.t("case.taken", { ref: c!.ref, summary }) + noteLines);
+    await desk.kick();
+  };
+  composer.command("take", guard("volunteer", (ctx, member) => take(ctx, member, arg(ctx))));
+  composer.callbackQuery(/^staff:take:([A-Z0-9-]{1,10})$/, guard("volunteer", async (ctx, member) => {
+    await ctx.answerCallbackQuery();
+    await take(ctx, member, ctx.match![1]!);
+  }));
+
+  composer.command("release", guard("volunteer", async (ctx, member) => {
+    const c = desk.release(member);
+    if (!c) return await ctx.reply(ctx.t("case.none_current"));
+    await ctx.reply(ctx.t("case.released", { ref: c.ref }));
+    await desk.kick();
+  }));
+
+  composer.command("close", guard("volunteer", async (ctx, member) => {
+    const { result, case: c } = desk.close(member, arg(ctx));
+    if (result === "usage") return await ctx.reply(ctx.t("case.close_usage", { outcomes: OUTCOMES.join(" | ") }));
+    if (result === "none") return await ctx.reply(ctx.t("case.none_current"));
+    await ctx.reply(ctx.t("case.closed", { ref: c!.ref, outcome: arg(ctx) }));
+    await desk.kick();
+  }));
+
+  composer.command("note", guard("volunteer", async (ctx, member) => {
+    const text = arg(ctx);
+    if (!text) return await ctx.reply(ctx.t("case.note_usage"));
+    const c = desk.note(member, text.slice(0, 2000));
+    await ctx.reply(c ? ctx.t("case.note_saved", { ref: c.ref }) : ctx.t("case.none_current"));
+  }));
+
+  composer.command("cases", guard("volunteer", async (ctx, member) => {
+    const mine = deps.cases.ofVolunteer(member.id);
+    if (mine.length === 0) return await ctx.reply(ctx.t("case.mine_empty"));
+    const lines = mine.map((c) => `• ${c.ref}${c.id === member.currentCaseId ? ctx.t("case.current_mark") : ""}`);
+    await ctx.reply([ctx.t("case.mine_title"), ...lines].join("\n"));
+  }));
+
+  composer.command("duty", guard("volunteer", async (ctx, member) => {
+    const value = arg(ctx).toLowerCase();
+    if (value !== "on" && value !== "off") return await ctx.reply(ctx.t("duty.usage"));
+    staff.setDuty(member.id, value === "on");
+    audit.record(member.pseudonym, "duty");
+    await ctx.reply(ctx.t(value === "on" ? "duty.on" : "duty.off"));
+    if (value === "on") await ctx.reply(ctx.t("duty.digest", { count: deps.cases.queue().length }));
+  }));
+
+  composer.command("faq", guard("volunteer", async (ctx, member) => {
+    const id = arg(ctx);
+    const result = desk.faq(member, id, (language) => answerText(deps.i18n.getFixedT(language), id));
+    if (result === "unknown") return await ctx.reply(ctx.t("case.faq_unknown"));
+    if (result === "none") return await ctx.reply(ctx.t("case.none_current"));
+    const c = desk.current(member)!;
+    await ctx.reply(ctx.t("case.faq_sent", { id, ref: c.ref }));
+    await desk.kick();
+  }));
+
+  return composer;
+}

@@ -1,0 +1,239 @@
+import type { i18n, TFunction } from "i18next";
+import type { AuditLog } from "../audit/audit.js";
+import { OUTCOMES, type Cases, type CaseView, type Outcome } from "../cases/cases.js";
+import type { Contact, Contacts } from "../contacts/contacts.js";
+import { faqEntry } from "../faq/catalog.js";
+import type { IntakeDrafts } from "../intake/drafts.js";
+import type { Logger } from "../log/logger.js";
+import type { Staff, StaffMember } from "../staff/staff.js";
+import type { Outbox, RelayPayload, Send } from "./outbox.js";
+
+/** What a person or volunteer hands over: text, or a file in their chat. */
+export type Carried = { text: string } | { file: { chatId: string; messageId: number; messenger: string } };
+
+export interface DeskOptions {
+  caseDays: number;
+  /** How often an urgent case is announced again while nobody takes it. */
+  realertMs: number;
+}
+
+/**
+ * The handoff between people and volunteers: the queue, claiming, closing,
+ * and the relay both ways through the outbox. Every message is composed here
+ * in the recipient's language and names the other side only by pseudonym or
+ * case reference.
+ */
+export class HandoffDesk {
+  #send: Send | undefined;
+
+  constructor(
+    private readonly cases: Cases,
+    private readonly staff: Staff,
+    private readonly contacts: Contacts,
+    private readonly drafts: IntakeDrafts,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
+    private readonly i18n: i18n,
+    private readonly log: Logger,
+    private readonly options: DeskOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Set by the transports once they can deliver. */
+  connect(send: Send): void {
+    this.#send = send;
+  }
+
+  /** Delivers whatever is due; called after every enqueue and by a timer. */
+  async kick(): Promise<void> {
+    if (!this.#send) return;
+    await this.outbox.flush(this.#send, { failed: (caseId, payload, reason) => this.#failed(caseId, payload, reason) });
+  }
+
+  #t(language: string): TFunction {
+    return this.i18n.getFixedT(language);
+  }
+
+  #toPerson(c: CaseView, text: string): void {
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.outbox.enqueue(c.id, { to: person.address, text, toPerson: true });
+  }
+
+  #toStaff(c: CaseView, member: StaffMember, text: string): void {
+    this.outbox.enqueue(c.id, { to: member.address, text, toPerson: false });
+  }
+
+  async #failed(caseId: string, payload: RelayPayload, reason: "deadline" | "unreachable" | "rejected"): Promise<void> {
+    const c = this.cases.byId(caseId);
+    if (!c) return;
+    if (reason === "unreachable" && payload.toPerson) {
+      // The person blocked the bot or is gone: the chat ends, the volunteer is told.
+      const member = c.volunteerId ? this.staff.byId(c.volunteerId) : undefined;
+      this.cases.close(c.id, this.options.caseDays, "unreachable");
+      if (member) {
+        this.staff.setCurrentCase(member.id, null);
+        this.#toStaff(c, member, this.#t(member.language)("relay.unreachable", { ref: c.ref }));
+      }
+      return;
+    }
+    if (payload.notify) this.outbox.enqueue(caseId, { to: payload.notify.to, text: this.#t(payload.notify.language)("relay.failed", { ref: c.ref }), toPerson: !payload.toPerson });
+    this.log.warn({ reason }, "relay message given up");
+  }
+
+  /** Summary lines for volunteers: language, country and status; never who the person is. */
+  describe(c: CaseView, t: TFunction): { language: string; country: string; status: string } {
+    const a = c.summary.answers;
+    const unknown = t("queue.unknown");
+    const country = a.country === undefined ? unknown : t(`intake.choice.country.${a.country}`, { defaultValue: a.country });
+    return {
+      language: c.summary.language ? t(`language.names.${c.summary.language}`, { defaultValue: c.summary.language }) : unknown,
+      country,
+      status: a.status ? t(`intake.choice.status.${a.status}`) : unknown,
+    };
+  }
+
+  /** "Talk to a lawyer": opens the person's case or joins the open one, with their intake so far. */
+  requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
+    const draft = this.drafts.load(contact.id);
+    const existing = this.cases.activeOf(contact.id);
+    const summary = draft ? { answers: draft.draft.answers, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
+    const result = this.cases.openOrJoin(contact.id, summary, urgent);
+    if (urgent) this.alertOnDuty(result.case);
+    const volunteer = result.case.volunteerId ? this.staff.byId(result.case.volunteerId) : undefined;
+    return { ...result, volunteer };
+  }
+
+  /** Tells every on-duty volunteer about an urgent case. */
+  alertOnDuty(c: CaseView): number {
+    const onDuty = this.staff.onDuty();
+    for (const member of onDuty) {
+      const t = this.#t(member.language);
+      this.#toStaff(c, member, t("alert.urgent", { ref: c.ref, ...this.describe(c, t) }));
+    }
+    this.cases.markAlerted(c.id);
+    return onDuty.length;
+  }
+
+  /** Announces again every urgent case still waiting since the last alert. */
+  realert(): number {
+    const due = this.cases.urgentToAlert(this.now() - this.options.realertMs);
+    for (const c of due) this.alertOnDuty(c);
+    return due.length;
+  }
+
+  take(member: StaffMember, ref: string): { result: "taken" | "taken_by_other" | "not_found"; case?: CaseView } {
+    const c = this.cases.byRef(ref.trim());
+    if (!c || c.status === "closed") return { result: "not_found" };
+    if (c.volunteerId === member.id && c.status === "taken") {
+      this.staff.setCurrentCase(member.id, c.id);
+      return { result: "taken", case: c };
+    }
+    if (!this.cases.take(c.id, member.id)) return { result: "taken_by_other", case: c };
+    this.staff.setCurrentCase(member.id, c.id);
+    this.audit.record(member.pseudonym, "take", c.ref);
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.joined", { name: member.pseudonym }));
+    return { result: "taken", case: this.cases.byId(c.id) };
+  }
+
+  /** The case the volunteer's messages go to, if they still hold it. */
+  current(member: StaffMember): CaseView | undefined {
+    if (!member.currentCaseId) return undefined;
+    const c = this.cases.byId(member.currentCaseId);
+    return c && c.status === "taken" && c.volunteerId === member.id ? c : undefined;
+  }
+
+  release(member: StaffMember): CaseView | undefined {
+    const c = this.current(member);
+    if (!c || !this.cases.release(c.id, member.id)) return undefined;
+    this.staff.setCurrentCase(member.id, null);
+    this.audit.record(member.pseudonym, "release", c.ref);
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: member.pseudonym }));
+    return c;
+  }
+
+  close(member: StaffMember, outcome: string): { result: "closed" | "usage" | "none"; case?: CaseView } {
+    if (!(OUTCOMES as readonly string[]).includes(outcome)) return { result: "usage" };
+    const c = this.current(member);
+    if (!c) return { result: "none" };
+    this.cases.close(c.id, this.options.caseDays, outcome as Outcome, member.id);
+    this.staff.setCurrentCase(member.id, null);
+    this.audit.record(member.pseudonym, "close", c.ref);
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.closed", { ref: c.ref }));
+    return { result: "closed", case: c };
+  }
+
+  note(member: StaffMember, text: string): CaseView | undefined {
+    const c = this.current(member);
+    if (!c) return undefined;
+    this.cases.addNote(c, member.pseudonym, text);
+    this.audit.record(member.pseudonym, "note", c.ref);
+    return c;
+  }
+
+  /** Sends an FAQ answer, in the person's language, into the volunteer's current case. */
+  faq(member: StaffMember, id: string, answer: (language: string) => string): "sent" | "none" | "unknown" {
+    if (!faqEntry(id)) return "unknown";
+    const c = this.current(member);
+    if (!c) return "none";
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.#toPerson(c, answer(person.language));
+    return "sent";
+  }
+
+  /** A volunteer's message into their current case. */
+  fromVolunteer(member: StaffMember, carried: Carried): "sent" | "none" | "cross-file" {
+    const c = this.current(member);
+    if (!c) return "none";
+    const person = this.contacts.byId(c.contactId);
+    if (!person) return "none";
+    const t = this.#t(person.language);
+    const notify = { to: member.address, language: member.language };
+    if ("text" in carried) {
+      this.outbox.enqueue(c.id, { to: person.address, text: t("relay.from_volunteer", { name: member.pseudonym, text: carried.text }), notify, toPerson: true });
+      return "sent";
+    }
+    if (carried.file.messenger !== person.address.messenger) return "cross-file";
+    this.outbox.enqueue(c.id, { to: person.address, text: t("relay.file_from_volunteer", { name: member.pseudonym }), toPerson: true });
+    this.outbox.enqueue(c.id, { to: person.address, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson: true });
+    return "sent";
+  }
+
+  /** The case a person is chatting in with a volunteer, if any. */
+  chatOf(contact: Contact): { case: CaseView; volunteer: StaffMember } | undefined {
+    const c = this.cases.activeOf(contact.id);
+    if (!c || c.status !== "taken" || !c.volunteerId) return undefined;
+    const volunteer = this.staff.byId(c.volunteerId);
+    return volunteer ? { case: c, volunteer } : undefined;
+  }
+
+  /** A person's message to the volunteer handling their case. */
+  fromPerson(contact: Contact, carried: Carried): "sent" | "none" | "cross-file" {
+    const chat = this.chatOf(contact);
+    if (!chat) return "none";
+    const { case: c, volunteer } = chat;
+    const t = this.#t(volunteer.language);
+    const notify = { to: contact.address, language: contact.language };
+    if ("text" in carried) {
+      this.outbox.enqueue(c.id, { to: volunteer.address, text: t("relay.from_person", { ref: c.ref, text: carried.text }), notify, toPerson: false });
+      return "sent";
+    }
+    if (carried.file.messenger !== volunteer.address.messenger) return "cross-file";
+    this.outbox.enqueue(c.id, { to: volunteer.address, text: t("relay.file_from_person", { ref: c.ref }), toPerson: false });
+    this.outbox.enqueue(c.id, { to: volunteer.address, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson: false });
+    return "sent";
+  }
+
+  /** The person ends the chat: the case goes back to the queue and the volunteer is told. */
+  endChat(contact: Contact): CaseView | undefined {
+    const chat = this.chatOf(contact);
+    if (!chat) return undefined;
+    const { case: c, volunteer } = chat;
+    this.cases.release(c.id, volunteer.id);
+    this.staff.setCurrentCase(volunteer.id, null);
+    this.#toStaff(c, volunteer, this.#t(volunteer.language)("relay.person_ended", { ref: c.ref }));
+    return c;
+  }
+}

@@ -1,0 +1,141 @@
+import { and, asc, eq, lte } from "drizzle-orm";
+import type { Address } from "../contacts/contacts.js";
+import type { Vault } from "../crypto/vault.js";
+import type { Db } from "../db/open.js";
+import { cases, outbox } from "../db/schema.js";
+
+/** One message to carry: text, or a file copied from a chat on the same messenger. */
+export interface RelayPayload {
+  to: Address;
+  text?: string;
+  copy?: { fromChatId: string; messageId: number };
+  /** Who to tell if it cannot be delivered, and in which language. */
+  notify?: { to: Address; language: string };
+  /** Delivery to the person of the case (as opposed to their volunteer). */
+  toPerson: boolean;
+}
+
+/** Why a delivery did not happen, as the transport reports it. */
+export class DeliveryFailure extends Error {
+  override name = "DeliveryFailure";
+  constructor(readonly kind: "retry" | "unreachable" | "rejected", readonly retryAfterMs?: number) {
+    super(kind);
+  }
+}
+
+export type Send = (payload: RelayPayload) => Promise<void>;
+
+export interface OutboxEvents {
+  /** Gave up: the deadline passed, or the transport refused the message for good. */
+  failed(caseId: string, payload: RelayPayload, reason: "deadline" | "unreachable" | "rejected"): void | Promise<void>;
+}
+
+export interface OutboxOptions {
+  /** How long to keep trying before telling the sender it failed. */
+  deadlineMs: number;
+  /** First retry delay after a 5xx or network error; doubles each time. */
+  backoffMs: number;
+  now?: () => number;
+}
+
+const place = (caseId: string, id: number) => `outbox:${caseId}:${id}`;
+
+/**
+ * Relay messages on their way. A message is written (sealed with the case
+ * person's key) before anything is sent, marked "sending" while the
+ * transport has it, and deleted once delivered, so its body is not kept. A
+ * message found "sending" at start-up was in flight at a crash: it is sent
+ * again and counted as ambiguous, since the messenger may have had it.
+ */
+export class Outbox {
+  readonly #now: () => number;
+  #flushing: Promise<void> | undefined;
+  #again = false;
+  /** Messages re-sent after a crash that may have reached the messenger before it. */
+  ambiguous = 0;
+
+  constructor(private readonly db: Db, private readonly vault: Vault, private readonly options: OutboxOptions) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  #contactOf(caseId: string): string | undefined {
+    return this.db.select({ contactId: cases.contactId }).from(cases).where(eq(cases.id, caseId)).get()?.contactId;
+  }
+
+  enqueue(caseId: string, payload: RelayPayload): void {
+    const contactId = this.#contactOf(caseId);
+    if (!contactId) return;
+    const now = this.#now();
+    this.db.transaction((tx) => {
+      const { id } = tx.insert(outbox).values({ caseId, payload: Buffer.alloc(0), state: "pending", nextAttemptAt: now, deadlineAt: now + this.options.deadlineMs }).returning({ id: outbox.id }).get();
+      tx.update(outbox).set({ payload: this.vault.seal(contactId, payload, place(caseId, id)) }).where(eq(outbox.id, id)).run();
+    });
+  }
+
+  /** At start-up: messages caught in flight by a crash go back to pending, counted. */
+  recover(): number {
+    const stuck = this.db.update(outbox).set({ state: "pending" }).where(eq(outbox.state, "sending")).run().changes;
+    this.ambiguous += stuck;
+    return stuck;
+  }
+
+  pending(): number {
+    return this.db.select({ id: outbox.id }).from(outbox).all().length;
+  }
+
+  /** Sends everything due, one at a time, in order. Concurrent calls share one pass. */
+  flush(send: Send, events: OutboxEvents): Promise<void> {
+    if (this.#flushing) {
+      this.#again = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#again = false;
+        await this.#pass(send, events);
+      } while (this.#again);
+    })().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  /** When the next message is due, if any. */
+  nextDue(): number | undefined {
+    return this.db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.nextAttemptAt)).limit(1).get()?.at;
+  }
+
+  async #pass(send: Send, events: OutboxEvents): Promise<void> {
+    for (;;) {
+      const now = this.#now();
+      const row = this.db.select().from(outbox)
+        .where(and(eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, now)))
+        .orderBy(asc(outbox.id)).limit(1).get();
+      if (!row) return;
+      const contactId = this.#contactOf(row.caseId);
+      if (!contactId) continue;
+      const payload = this.vault.open<RelayPayload>(contactId, row.payload, place(row.caseId, row.id));
+      const drop = () => this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
+      if (row.deadlineAt < now) {
+        drop();
+        await events.failed(row.caseId, payload, "deadline");
+        continue;
+      }
+      this.db.update(outbox).set({ state: "sending", attempts: row.attempts + 1 }).where(eq(outbox.id, row.id)).run();
+      try {
+        await send(payload);
+        drop();
+      } catch (error) {
+        if (!(error instanceof DeliveryFailure) || error.kind === "retry") {
+          const delay = Math.max(100, error instanceof DeliveryFailure && error.retryAfterMs !== undefined
+            ? error.retryAfterMs
+            : this.options.backoffMs * 2 ** Math.min(row.attempts, 10));
+          this.db.update(outbox).set({ state: "pending", nextAttemptAt: this.#now() + delay }).where(eq(outbox.id, row.id)).run();
+          continue;
+        }
+        drop();
+        await events.failed(row.caseId, payload, error.kind);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { createHmac, randomBytes, randomInt } from "node:crypto";
+import { eq, lt } from "drizzle-orm";
+import type { AdminRef } from "../config/env.js";
+import type { Address } from "../contacts/contacts.js";
+import type { Keyring } from "../crypto/keyring.js";
+import { Vault } from "../crypto/vault.js";
+import type { Db } from "../db/open.js";
+import { invites, staff } from "../db/schema.js";
+
+export type Role = "volunteer" | "admin";
+
+export interface StaffMember {
+  id: string;
+  address: Address;
+  role: Role;
+  /** The only name people and other staff see, e.g. "Anna". */
+  pseudonym: string;
+  /** The language the bot speaks to them in. */
+  language: string;
+  onDuty: boolean;
+  currentCaseId: string | null;
+}
+
+interface Profile {
+  messenger: string;
+  chatId: string;
+  pseudonym: string;
+  language: string;
+}
+
+/** First names for pseudonyms: common, neutral, easy in all three languages. */
+const NAMES = ["Anna", "Maks", "Ola", "Ian", "Lena", "Pavel", "Vera", "Artur", "Nina", "Oleg", "Rita", "Marat", "Zoja", "Boris", "Inga", "Denis"];
+const INVITE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
+const INVITE_HOURS = 48;
+const place = (id: string) => `staff:${id}:profile`;
+
+/**
+ * Volunteers and admins. Roles live in the database (admins named in
+ * `ADMINS` are admins whatever the table says) and are checked on every
+ * update; invites are one-time codes kept only as a keyed hash.
+ */
+export class Staff {
+  readonly #vault: Vault;
+
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: Keyring,
+    vault: Vault,
+    private readonly admins: AdminRef[],
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#vault = vault;
+  }
+
+  #lookup(address: Address): Buffer {
+    return this.keyring.blindIndex(`staff:${address.messenger}:${address.chatId}`);
+  }
+
+  #isConfiguredAdmin(address: Address): boolean {
+    return this.admins.some((a) => a.messenger === address.messenger && a.id === address.chatId);
+  }
+
+  #decode(row: typeof staff.$inferSelect, address?: Address): StaffMember {
+    const profile = this.#vault.open<Profile>(row.id, row.profile, place(row.id));
+    const addr = address ?? { messenger: profile.messenger, chatId: profile.chatId };
+    return {
+      id: row.id,
+      address: addr,
+      role: this.#isConfiguredAdmin(addr) ? "admin" : row.role,
+      pseudonym: profile.pseudonym,
+      language: profile.language,
+      onDuty: row.onDuty,
+      currentCaseId: row.currentCaseId,
+    };
+  }
+
+  #create(address: Address, role: Role, language: string): StaffMember {
+    const taken = new Set(this.list().map((m) => m.pseudonym));
+    const free = NAMES.filter((n) => !taken.has(n));
+    const pseudonym = free[randomInt(Math.max(1, free.length))] ?? `${NAMES[randomInt(NAMES.length)]} ${taken.size + 1}`;
+    const id = randomBytes(12).toString("base64url");
+    const key = this.keyring.newDataKey();
+    this.db.insert(staff).values({
+      id,
+      lookup: this.#lookup(address),
+      wrappedKey: this.keyring.wrapDataKey(key, id),
+      profile: Vault.sealWith(key, { ...address, pseudonym, language } satisfies Profile, place(id)),
+      role,
+      createdAt: this.now(),
+    }).run();
+    key.fill(0);
+    return { id, address, role, pseudonym, language, onDuty: false, currentCaseId: null };
+  }
+
+  /** The staff member writing from this address; configured admins are registered on first contact. */
+  find(address: Address, language = "en"): StaffMember | undefined {
+    const row = this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get();
+    if (row) return this.#decode(row, address);
+    return this.#isConfiguredAdmin(address) ? this.#create(address, "admin", language) : undefined;
+  }
+
+  setLanguage(member: StaffMember, language: string): void {
+    const profile: Profile = { ...member.address, pseudonym: member.pseudonym, language };
+    this.db.update(staff).set({ profile: this.#vault.seal(member.id, profile, place(member.id)) }).where(eq(staff.id, member.id)).run();
+  }
+
+  byId(id: string): StaffMember | undefined {
+    const row = this.db.select().from(staff).where(eq(staff.id, id)).get();
+    return row && this.#decode(row);
+  }
+
+  list(): StaffMember[] {
+    return this.db.select().from(staff).all().map((row) => this.#decode(row));
+  }
+
+  onDuty(): StaffMember[] {
+    return this.list().filter((m) => m.onDuty);
+  }
+
+  #hash(code: string): Buffer {
+    return createHmac("sha256", this.keyring.blindIndex("invite-key")).update(code.toUpperCase()).digest();
+  }
+
+  /** A one-time code for `/join`, valid for two days. */
+  invite(by: StaffMember, role: Role = "volunteer"): string {
+    let code = "";
+    for (let i = 0; i < 10; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
+    this.db.insert(invites).values({ codeHash: this.#hash(code), role, createdBy: by.pseudonym, expiresAt: this.now() + INVITE_HOURS * 3600_000 }).run();
+    return code;
+  }
+
+  /** Redeems an invite; the code is gone after one use, right or wrong person. */
+  join(address: Address, code: string, language: string): StaffMember | undefined {
+    this.db.delete(invites).where(lt(invites.expiresAt, this.now())).run();
+    const hash = this.#hash(code.trim());
+    const invite = this.db.select().from(invites).where(eq(invites.codeHash, hash)).get();
+    if (!invite) return undefined;
+    if (this.db.delete(invites).where(eq(invites.codeHash, hash)).run().changes !== 1) return undefined;
+    const existing = this.find(address, language);
+    if (existing) return existing;
+    return this.#create(address, invite.role, language);
+  }
+
+  remove(id: string): boolean {
+    return this.db.delete(staff).where(eq(staff.id, id)).run().changes === 1;
+  }
+
+  setRole(id: string, role: Role): boolean {
+    return this.db.update(staff).set({ role }).where(eq(staff.id, id)).run().changes === 1;
+  }
+
+  setDuty(id: string, onDuty: boolean): void {
+    this.db.update(staff).set({ onDuty }).where(eq(staff.id, id)).run();
+  }
+
+  setCurrentCase(id: string, caseId: string | null): void {
+    this.db.update(staff).set({ currentCaseId: caseId }).where(eq(staff.id, id)).run();
+  }
+
+  byPseudonym(pseudonym: string): StaffMember | undefined {
+    return this.list().find((m) => m.pseudonym.toLowerCase() === pseudonym.trim().toLowerCase());
+  }
+}

@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createI18n } from "../src/i18n/i18n.js";
+import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
+import { DeliveryError } from "../src/transports/virtual/types.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+
+const i18n = await createI18n();
+const en = i18n.getFixedT("en");
+const ru = i18n.getFixedT("ru");
+
+const ADMIN = 900;
+let desk: TestDesk;
+let telegram: MemoryTransport;
+let signal: MemoryTransport;
+let clock: number;
+
+beforeEach(async () => {
+  clock = Date.UTC(2026, 10, 23, 12);
+  desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}` }, undefined, () => clock);
+  telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+  signal = new MemoryTransport(desk.runtime.deps, "signal");
+});
+afterEach(() => desk.close());
+
+const texts = (user: MemoryUser) => user.messages.map((m) => m.text);
+
+async function volunteer(transport: MemoryTransport, id: number, onDuty = false): Promise<MemoryUser> {
+  const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+  const [invite] = await admin.send("/invite");
+  const code = /\/join (\w+)/.exec(invite!.text)![1]!;
+  const member = transport.user({ id, languageCode: "en" });
+  const [welcome] = await member.send(`/join ${code}`);
+  expect(welcome!.text).toMatch(/pseudonym/);
+  if (onDuty) await member.send("/duty on");
+  return member;
+}
+
+async function person(transport: MemoryTransport, id: number, lang: "ru" | "en", extra: { username?: string; firstName?: string } = {}): Promise<MemoryUser> {
+  const t = i18n.getFixedT(lang);
+  const user = transport.user({ id, languageCode: lang, ...extra });
+  await user.send("/start");
+  await user.press(t(`language.names.${lang}`));
+  await user.press(t("privacy.agree"));
+  return user;
+}
+
+async function quickIntake(user: MemoryUser, lang: "ru" | "en"): Promise<void> {
+  const t = i18n.getFixedT(lang);
+  await user.press(t("menu.intake"));
+  await user.press(t("intake.choice.country.PL"));
+  await user.press(t("intake.choice.status.refugee"));
+  await user.press(t("intake.choice.knowledge.red-notice"));
+  await user.press(t("intake.skip"));
+  await user.send("2021");
+  await user.press(t("intake.skip"));
+  await user.press(t(`intake.choice.lawyerLanguage.${lang}`));
+  await user.press(t("intake.choice.share.yes"));
+  await user.press(t("intake.confirm"));
+}
+
+const refIn = (text: string) => /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(text)![1]!;
+
+describe("handoff to volunteers", () => {
+  it("runs intake → queue → take → relay both ways with a document → close, on one messenger", async () => {
+    const anna = await volunteer(telegram, 901);
+    const p = await person(telegram, 5551234, "ru", { username: "hidden_user", firstName: "Ales" });
+    await quickIntake(p, "ru");
+    const ref = refIn(p.last()!.text);
+    const [opened] = await p.press(ru("menu.lawyer"));
+    expect(opened!.text).toBe(ru("handoff.joined_existing", { ref }));
+
+    const [queue] = await anna.send("/queue");
+    expect(queue!.text).toContain(ref);
+    expect(queue!.text).toContain(en("language.names.ru"));
+    expect(queue!.text).toContain(en("intake.choice.country.PL"));
+    expect(queue!.text).toContain(en("intake.choice.status.refugee"));
+
+    const [taken] = await anna.press(en("queue.take", { ref }));
+    expect(taken!.text).toContain(ref);
+    const name = desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "901" })!.pseudonym;
+    expect(p.last()!.text).toBe(ru("relay.joined", { name }));
+
+    await anna.send("Здравствуйте, расскажите, когда вы узнали о циркуляре?");
+    expect(p.last()!.text).toBe(ru("relay.from_volunteer", { name, text: "Здравствуйте, расскажите, когда вы узнали о циркуляре?" }));
+    await p.send("В марте, меня остановили в аэропорту");
+    expect(anna.last()!.text).toBe(en("relay.from_person", { ref, text: "В марте, меня остановили в аэропорту" }));
+
+    const upd = telegram.updates.text(p.user, "x");
+    const doc = { ...upd, message: { ...upd.message!, text: undefined, document: { file_id: "DOC1", file_unique_id: "U1", file_name: "court.pdf" } } };
+    await telegram.dispatch(p, doc as never);
+    expect(anna.messages.at(-2)!.text).toBe(en("relay.file_from_person", { ref }));
+    expect(anna.last()!.copyOf).toEqual({ chatId: 5551234, messageId: upd.message!.message_id });
+
+    await anna.send("/faq ccf-portal-how");
+    expect(p.last()!.text).toContain(ru("entries.ccf-portal-how.a", { ns: "faq" }));
+    await anna.send("/note Discussed CCF access request");
+    const [closeUsage] = await anna.send("/close");
+    expect(closeUsage!.text).toContain("advised");
+    await anna.send("/close advised");
+    expect(p.last()!.text).toBe(ru("relay.closed", { ref }));
+    expect(desk.runtime.deps.cases.byRef(ref)!.status).toBe("closed");
+
+    // Relayed bodies are not kept; notes are sealed; the volunteer never saw who the person is.
+    expect(desk.count("outbox")).toBe(0);
+    const seen = texts(anna).join("\n");
+    for (const id of ["5551234", "hidden_user", "Ales"]) expect(seen).not.toContain(id);
+    expect(desk.fileBytes().includes(Buffer.from("Discussed CCF"))).toBe(false);
+    const actions = desk.runtime.deps.audit.latest().map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["invite", "join", "take", "note", "close"]));
+  });
+
+  it("relays between a person on Signal and a volunteer on Telegram, and the reverse", async () => {
+    const tg = await volunteer(telegram, 902);
+    const sg = await volunteer(signal, 903);
+    const onSignal = await person(signal, 7001, "en");
+    const onTelegram = await person(telegram, 7002, "en");
+    const [a] = await onSignal.press(en("menu.lawyer"));
+    const refA = refIn(a!.text);
+    const [b] = await onTelegram.press(en("menu.lawyer"));
+    const refB = refIn(b!.text);
+
+    await tg.send(`/take ${refA}`);
+    await sg.send(`/take ${refB}`);
+    await tg.send("Hello from Telegram");
+    expect(onSignal.last()!.text).toContain("Hello from Telegram");
+    await onSignal.send("Reply from Signal");
+    expect(tg.last()!.text).toBe(en("relay.from_person", { ref: refA, text: "Reply from Signal" }));
+    await sg.send("Hello from Signal");
+    expect(onTelegram.last()!.text).toContain("Hello from Signal");
+    await onTelegram.send("Reply from Telegram");
+    expect(sg.last()!.text).toBe(en("relay.from_person", { ref: refB, text: "Reply from Telegram" }));
+
+    // Files cannot cross messengers yet; the sender is told.
+    const upd = signal.updates.text(onSignal.user, "x");
+    const photo = { ...upd, message: { ...upd.message!, text: undefined, photo: [{ file_id: "P", file_unique_id: "Q", width: 1, height: 1 }] } };
+    const [notice] = await signal.dispatch(onSignal, photo as never);
+    expect(notice!.text).toBe(en("relay.cross_file"));
+
+    const [ended] = await onSignal.send("/endchat");
+    expect(ended!.text).toBe(en("relay.ended", { ref: refA }));
+    expect(tg.last()!.text).toBe(en("relay.person_ended", { ref: refA }));
+    await onSignal.send("kak udalit red notice");
+    expect(tg.last()!.text).toBe(en("relay.person_ended", { ref: refA }));
+  });
+
+  it("lets exactly one of two volunteers racing for a case take it", async () => {
+    const first = await volunteer(telegram, 904);
+    const second = await volunteer(telegram, 905);
+    const p = await person(telegram, 7003, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    const [r1, r2] = await Promise.all([first.send(`/take ${ref}`), second.send(`/take ${ref}`)]);
+    const outcomes = [r1![0]!.text, r2![0]!.text];
+    expect(outcomes.filter((t) => t.startsWith(en("case.taken", { ref, summary: "" }).slice(0, 20)))).toHaveLength(1);
+    expect(outcomes).toContain(en("case.taken_by_other", { ref }));
+    expect(p.messages.filter((m) => m.text.startsWith("Volunteer "))).toHaveLength(1);
+  });
+
+  it("refuses staff commands and forged staff buttons from anyone else, and audits it", async () => {
+    const anna = await volunteer(telegram, 906);
+    const p = await person(telegram, 7004, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    const stranger = await person(telegram, 7005, "en");
+    for (const command of ["/queue", `/take ${ref}`, "/invite", "/staff", "/audit", "/close advised", "/note x", "/cases", "/duty on", "/promote Anna", "/remove Anna", "/faq what-is-ccf"]) {
+      const [reply] = await stranger.send(command);
+      expect(reply!.text, command).toBe(en("help.text"));
+    }
+    await stranger.pressData(`staff:take:${ref}`);
+    expect(stranger.notices.at(-1)).toBe(en("errors.stale"));
+    // A volunteer is not an admin.
+    const [denied] = await anna.send("/invite");
+    expect(denied!.text).toBe(en("help.text"));
+    // A used or guessed invite code does not work.
+    const [bad] = await stranger.send("/join AAAAAAAAAA");
+    expect(bad!.text).toBe(en("staff.join_invalid"));
+
+    expect(desk.runtime.deps.cases.byRef(ref)!.status).toBe("open");
+    const audit = desk.runtime.deps.audit.latest(100);
+    expect(audit.filter((e) => e.action === "denied").length).toBeGreaterThanOrEqual(12);
+    expect(audit.some((e) => e.action === "forged" && e.actor === "stranger")).toBe(true);
+    const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+    const [log] = await admin.send("/audit");
+    expect(log!.text).toContain("forged");
+    expect(log!.text).not.toContain("7005");
+  });
+
+  it("alerts every on-duty volunteer about an urgent case, and again until someone takes it", async () => {
+    const onDuty1 = await volunteer(telegram, 907, true);
+    const onDuty2 = await volunteer(signal, 908, true);
+    const offDuty = await volunteer(telegram, 909, false);
+    const before = offDuty.messages.length;
+    const p = await person(telegram, 7006, "en");
+    await p.send("I was detained at the border");
+    const [alerted] = await p.press(en("emergency.handoff"));
+    const ref = refIn(alerted!.text);
+    expect(alerted!.text).toContain(en("emergency.checklist"));
+    expect(onDuty1.last()!.text).toContain(ref);
+    expect(onDuty2.last()!.text).toContain(ref);
+    expect(offDuty.messages.length).toBe(before);
+
+    const count = () => onDuty1.messages.filter((m) => m.text.includes(`/take ${ref}`)).length;
+    expect(count()).toBe(1);
+    clock += 2 * 60_000;
+    expect(desk.runtime.deps.desk.realert()).toBe(0);
+    clock += 4 * 60_000;
+    expect(desk.runtime.deps.desk.realert()).toBe(1);
+    await desk.runtime.deps.desk.kick();
+    expect(count()).toBe(2);
+    await onDuty2.send(`/take ${ref}`);
+    clock += 10 * 60_000;
+    expect(desk.runtime.deps.desk.realert()).toBe(0);
+  });
+
+  it("delivers an outbox message exactly once across a 429 and a restart", async () => {
+    const anna = await volunteer(telegram, 910);
+    const p = await person(telegram, 7007, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    await anna.send(`/take ${ref}`);
+    telegram.failNext(7007, new DeliveryError(429, "Too Many Requests: retry after 2", 2));
+    await anna.send("Please send me the decision");
+    expect(desk.count("outbox")).toBe(1);
+    expect(texts(p).filter((t) => t.includes("Please send me the decision"))).toHaveLength(0);
+
+    desk = await desk.restart();
+    const telegram2 = new MemoryTransport(desk.runtime.deps, "telegram");
+    const p2 = telegram2.user({ id: 7007, languageCode: "en" });
+    await desk.runtime.deps.desk.kick();
+    expect(p2.messages).toHaveLength(0); // retry_after not over yet
+    clock += 2_500;
+    await desk.runtime.deps.desk.kick();
+    await desk.runtime.deps.desk.kick();
+    expect(texts(p2).filter((t) => t.includes("Please send me the decision"))).toHaveLength(1);
+    expect(desk.count("outbox")).toBe(0);
+  });
+
+  it("ends the chat and tells the volunteer when the person blocked the bot", async () => {
+    const anna = await volunteer(telegram, 911);
+    const p = await person(telegram, 7008, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    await anna.send(`/take ${ref}`);
+    telegram.failNext(7008, new DeliveryError(403, "Forbidden: bot was blocked by the user"));
+    await anna.send("Are you there?");
+    expect(anna.last()!.text).toBe(en("relay.unreachable", { ref }));
+    expect(desk.runtime.deps.cases.byRef(ref)!.status).toBe("closed");
+  });
+});
