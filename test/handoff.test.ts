@@ -194,6 +194,11 @@ describe("handoff to volunteers", () => {
     await p.send("I was detained at the border");
     const [alerted] = await p.press(en("emergency.handoff"));
     const ref = refIn(alerted!.text);
+    // Coming on duty shows what is waiting.
+    const late = await volunteer(telegram, 912, false);
+    const [digest] = await late.send("/duty on");
+    expect(digest!.text).toContain(en("duty.on"));
+    expect(digest!.text).toContain(ref);
     expect(alerted!.text).toContain(en("emergency.checklist"));
     expect(onDuty1.last()!.text).toContain(ref);
     expect(onDuty2.last()!.text).toContain(ref);

@@ -108,6 +108,39 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(fake.sent.filter((m) => m.chatId === -100)).toHaveLength(0);
   });
 
+  it("hands a person over to a volunteer and relays text and a document both ways", async () => {
+    await start({ ADMINS: "telegram:500" });
+    const admin = { id: 500, language_code: "en" };
+    const [invite] = await exchange(500, textUpdate(admin, "/invite"));
+    const code = /\/join (\w+)/.exec(invite!.text)![1]!;
+    const volunteer = { id: 501, language_code: "en" };
+    await exchange(501, textUpdate(volunteer, `/join ${code}`));
+
+    const person = { id: 502, language_code: "en" };
+    const [choose] = await exchange(502, textUpdate(person, "/start"));
+    const [, notice] = await exchange(502, callbackUpdate(person, button(choose!, "English"), choose!.messageId), 2);
+    const replies = await exchange(502, callbackUpdate(person, button(notice!, en("privacy.agree")), notice!.messageId), 2);
+    const menu = replies.at(-1)!;
+    const [opened] = await exchange(502, callbackUpdate(person, button(menu, en("menu.lawyer")), menu.messageId));
+    const ref = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(opened!.text)![1]!;
+
+    await exchange(501, textUpdate(volunteer, `/take ${ref}`));
+    await fake.until(() => fake.sentTo(502).some((m) => m.text.startsWith("Volunteer ")));
+    const [relayed] = await exchange(502, textUpdate(volunteer, "Hello, I am here to help"));
+    expect(relayed!.text).toMatch(/^Volunteer \w+:\nHello, I am here to help$/);
+    const [back] = await exchange(501, textUpdate(person, "Thank you"));
+    expect(back!.text).toBe(en("relay.from_person", { ref, text: "Thank you" }));
+
+    const doc = textUpdate(person, "x");
+    const message = doc.message as unknown as Record<string, unknown>;
+    delete message.text;
+    message.document = { file_id: "BQACAgIAAxkBAAIB", file_unique_id: "AgADBQAC", file_name: "decision.pdf" };
+    const [header, copy] = await exchange(501, doc, 2);
+    expect(header!.text).toBe(en("relay.file_from_person", { ref }));
+    expect(copy!.copyOf).toEqual({ chatId: 502, messageId: (message.message_id as number) });
+    for (const m of fake.sentTo(501)) expect(m.text).not.toContain("502");
+  });
+
   it("takes updates on a webhook that checks Telegram's secret token", async () => {
     const secret = "test-secret-token-0123456789";
     await start({ WEBHOOK_URL: "https://desk.example.org/telegram/hook", WEBHOOK_SECRET: secret, WEBHOOK_PORT: "0" });

@@ -1,7 +1,7 @@
 import type { i18n, TFunction } from "i18next";
 import type { AuditLog } from "../audit/audit.js";
 import { OUTCOMES, type Cases, type CaseView, type Outcome } from "../cases/cases.js";
-import type { Contact, Contacts } from "../contacts/contacts.js";
+import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
@@ -183,22 +183,31 @@ export class HandoffDesk {
     return "sent";
   }
 
+  /**
+   * Queues what one side wrote for the other: text under a header, or a
+   * header and a copy of the file (same messenger only, for now).
+   */
+  #carry(c: CaseView, to: Address, toPerson: boolean, notify: RelayPayload["notify"], carried: Carried, header: { text: string; file: string }): "sent" | "cross-file" {
+    if ("text" in carried) {
+      this.outbox.enqueue(c.id, { to, text: header.text, notify, toPerson });
+      return "sent";
+    }
+    if (carried.file.messenger !== to.messenger) return "cross-file";
+    this.outbox.enqueue(c.id, { to, text: header.file, toPerson });
+    this.outbox.enqueue(c.id, { to, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson });
+    return "sent";
+  }
+
   /** A volunteer's message into their current case. */
   fromVolunteer(member: StaffMember, carried: Carried): "sent" | "none" | "cross-file" {
     const c = this.current(member);
-    if (!c) return "none";
-    const person = this.contacts.byId(c.contactId);
-    if (!person) return "none";
+    const person = c && this.contacts.byId(c.contactId);
+    if (!c || !person) return "none";
     const t = this.#t(person.language);
-    const notify = { to: member.address, language: member.language };
-    if ("text" in carried) {
-      this.outbox.enqueue(c.id, { to: person.address, text: t("relay.from_volunteer", { name: member.pseudonym, text: carried.text }), notify, toPerson: true });
-      return "sent";
-    }
-    if (carried.file.messenger !== person.address.messenger) return "cross-file";
-    this.outbox.enqueue(c.id, { to: person.address, text: t("relay.file_from_volunteer", { name: member.pseudonym }), toPerson: true });
-    this.outbox.enqueue(c.id, { to: person.address, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson: true });
-    return "sent";
+    return this.#carry(c, person.address, true, { to: member.address, language: member.language }, carried, {
+      text: "text" in carried ? t("relay.from_volunteer", { name: member.pseudonym, text: carried.text }) : "",
+      file: t("relay.file_from_volunteer", { name: member.pseudonym }),
+    });
   }
 
   /** The case a person is chatting in with a volunteer, if any. */
@@ -215,15 +224,10 @@ export class HandoffDesk {
     if (!chat) return "none";
     const { case: c, volunteer } = chat;
     const t = this.#t(volunteer.language);
-    const notify = { to: contact.address, language: contact.language };
-    if ("text" in carried) {
-      this.outbox.enqueue(c.id, { to: volunteer.address, text: t("relay.from_person", { ref: c.ref, text: carried.text }), notify, toPerson: false });
-      return "sent";
-    }
-    if (carried.file.messenger !== volunteer.address.messenger) return "cross-file";
-    this.outbox.enqueue(c.id, { to: volunteer.address, text: t("relay.file_from_person", { ref: c.ref }), toPerson: false });
-    this.outbox.enqueue(c.id, { to: volunteer.address, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson: false });
-    return "sent";
+    return this.#carry(c, volunteer.address, false, { to: contact.address, language: contact.language }, carried, {
+      text: "text" in carried ? t("relay.from_person", { ref: c.ref, text: carried.text }) : "",
+      file: t("relay.file_from_person", { ref: c.ref }),
+    });
   }
 
   /** The person ends the chat: the case goes back to the queue and the volunteer is told. */

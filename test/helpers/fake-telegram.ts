@@ -10,6 +10,7 @@ export interface SentMessage {
   messageId: number;
   text: string;
   buttons: { text: string; callback_data?: string; url?: string }[][];
+  copyOf?: { chatId: number; messageId: number };
 }
 
 interface Failure {
@@ -156,6 +157,13 @@ export class FakeTelegram {
         const markup = params.reply_markup as { inline_keyboard?: SentMessage["buttons"] } | undefined;
         this.sent.push({ chatId, messageId, text, buttons: markup?.inline_keyboard ?? [] });
         return [200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: BOT_USER, text, ...(markup ? { reply_markup: markup } : {}) } }];
+      }
+      case "copyMessage": {
+        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        this.#nextMessageId.set(chatId, messageId);
+        this.sent.push({ chatId, messageId, text: "", buttons: [], copyOf: { chatId: Number(params.from_chat_id), messageId: Number(params.message_id) } });
+        return [200, { ok: true, result: { message_id: messageId } }];
       }
       case "answerCallbackQuery":
         this.callbackAnswers.push({ id: String(params.callback_query_id), text: params.text as string | undefined });

@@ -83,9 +83,10 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply([ctx.t("audit.title"), ...lines].join("\n"));
   }));
 
-  composer.command("queue", guard("volunteer", async (ctx) => {
+  /** The waiting cases with a "take" button each; also the digest when coming on duty. */
+  const sendQueue = async (ctx: BotContext, intro?: string) => {
     const waiting = deps.cases.queue();
-    if (waiting.length === 0) return await ctx.reply(ctx.t("queue.empty"));
+    if (waiting.length === 0) return await ctx.reply([intro, ctx.t("queue.empty")].filter(Boolean).join("\n\n"));
     const now = deps.now();
     const kb = new InlineKeyboard();
     const lines = waiting.slice(0, 20).map((c) => {
@@ -94,8 +95,9 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
         urgent: c.urgent ? ctx.t("queue.urgent_mark") : "", ref: c.ref, waiting: waited(ctx, c.createdAt, now), ...desk.describe(c, ctx.t),
       });
     });
-    await ctx.reply([ctx.t("queue.title"), ...lines].join("\n"), { reply_markup: kb });
-  }));
+    await ctx.reply([intro, ctx.t("queue.title"), ...lines].filter(Boolean).join("\n"), { reply_markup: kb });
+  };
+  composer.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
 
   const take = async (ctx: BotContext, member: StaffMember, ref: string) => {
     const { result, case: c } = desk.take(member, ref);
@@ -149,8 +151,8 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     if (value !== "on" && value !== "off") return await ctx.reply(ctx.t("duty.usage"));
     staff.setDuty(member.id, value === "on");
     audit.record(member.pseudonym, "duty");
-    await ctx.reply(ctx.t(value === "on" ? "duty.on" : "duty.off"));
-    if (value === "on") await ctx.reply(ctx.t("duty.digest", { count: deps.cases.queue().length }));
+    if (value === "on") await sendQueue(ctx, ctx.t("duty.on"));
+    else await ctx.reply(ctx.t("duty.off"));
   }));
 
   composer.command("faq", guard("volunteer", async (ctx, member) => {
