@@ -85,11 +85,12 @@ describe("handoff to volunteers", () => {
     await p.send("В марте, меня остановили в аэропорту");
     expect(anna.last()!.text).toBe(en("relay.from_person", { ref, text: "В марте, меня остановили в аэропорту" }));
 
-    const upd = telegram.updates.text(p.user, "x");
-    const doc = { ...upd, message: { ...upd.message!, text: undefined, document: { file_id: "DOC1", file_unique_id: "U1", file_name: "court.pdf" } } };
-    await telegram.dispatch(p, doc as never);
+    await p.sendFile("court.pdf", new Uint8Array([37, 80, 68, 70]));
     expect(anna.messages.at(-2)!.text).toBe(en("relay.file_from_person", { ref }));
-    expect(anna.last()!.copyOf).toEqual({ chatId: 5551234, messageId: upd.message!.message_id });
+    expect(anna.last()!.copyOf?.chatId).toBe(5551234);
+    // Files of other kinds, or too large, are refused with a reason.
+    const [refused] = await p.sendFile("tool.exe", new Uint8Array([1]), "application/x-msdownload");
+    expect(refused!.text).toBe(ru("relay.file_type"));
 
     await anna.send("/faq ccf-portal-how");
     expect(p.last()!.text).toContain(ru("entries.ccf-portal-how.a", { ns: "faq" }));
@@ -130,11 +131,15 @@ describe("handoff to volunteers", () => {
     await onTelegram.send("Reply from Telegram");
     expect(sg.last()!.text).toBe(en("relay.from_person", { ref: refB, text: "Reply from Telegram" }));
 
-    // Files cannot cross messengers yet; the sender is told.
-    const upd = signal.updates.text(onSignal.user, "x");
-    const photo = { ...upd, message: { ...upd.message!, text: undefined, photo: [{ file_id: "P", file_unique_id: "Q", width: 1, height: 1 }] } };
-    const [notice] = await signal.dispatch(onSignal, photo as never);
-    expect(notice!.text).toBe(en("relay.cross_file"));
+    // Files cross messengers: fetched from one into memory, uploaded to the other, then released.
+    const scan = new Uint8Array([37, 80, 68, 70, 45, 49, 46, 55]);
+    await onSignal.sendFile("decision.pdf", scan);
+    expect(tg.messages.at(-2)!.text).toBe(en("relay.file_from_person", { ref: refA }));
+    expect(tg.last()!.file).toMatchObject({ name: "decision.pdf", kind: "document" });
+    expect(Buffer.from(tg.last()!.file!.bytes).equals(Buffer.from(scan))).toBe(true);
+    expect(signal.released).toHaveLength(1);
+    await tg.sendFile("answer.pdf", new Uint8Array([1, 2, 3]));
+    expect(onSignal.last()!.file?.name).toBe("answer.pdf");
 
     const [ended] = await onSignal.send("/endchat");
     expect(ended!.text).toBe(en("relay.ended", { ref: refA }));

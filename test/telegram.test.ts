@@ -134,7 +134,7 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     const doc = textUpdate(person, "x");
     const message = doc.message as unknown as Record<string, unknown>;
     delete message.text;
-    message.document = { file_id: "BQACAgIAAxkBAAIB", file_unique_id: "AgADBQAC", file_name: "decision.pdf" };
+    message.document = { file_id: "BQACAgIAAxkBAAIB", file_unique_id: "AgADBQAC", file_name: "decision.pdf", mime_type: "application/pdf", file_size: 1000 };
     const [header, copy] = await exchange(501, doc, 2);
     expect(header!.text).toBe(en("relay.file_from_person", { ref }));
     expect(copy!.copyOf).toEqual({ chatId: 502, messageId: (message.message_id as number) });

@@ -6,7 +6,8 @@ import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { createIntake, INTAKE } from "./conversations/intake.js";
 import { createSend } from "./delivery.js";
-import { contextSetup } from "./handlers/context-setup.js";
+import type { Route } from "./route.js";
+import { contextSetup, storageKey } from "./handlers/context-setup.js";
 import { relay } from "./handlers/relay.js";
 import { staffCommands } from "./handlers/staff.js";
 import { emergency } from "./handlers/emergency.js";
@@ -23,6 +24,8 @@ export interface TransportOptions {
   token: string;
   client?: ApiClientOptions;
   botInfo?: UserFromGetMe;
+  /** How chats and files work on this messenger. */
+  route: Omit<Route, "api">;
 }
 
 /** The whole application as middleware, independent of where updates come from. */
@@ -37,7 +40,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     storage: {
       type: "key",
       prefix: "conv:",
-      getStorageKey: (ctx) => (ctx.chat ? `${messenger}:${ctx.chat.id}` : undefined),
+      getStorageKey: (ctx) => storageKey(deps, messenger, ctx),
       adapter: deps.conversations,
     },
   }));
@@ -71,7 +74,7 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(createApp(deps, transport.messenger));
   // This transport now carries relay messages for its messenger.
-  deps.routes.set(transport.messenger, bot.api);
+  deps.routes.set(transport.messenger, { api: bot.api, ...transport.route });
   deps.desk.connect(createSend(deps.routes));
   bot.catch(async (err) => {
     deps.log.error({ err: err.error, kind: Object.keys(err.ctx.update).find((k) => k !== "update_id") }, "handler failed");
@@ -93,3 +96,4 @@ export async function dispatch(bot: Bot<BotContext>, update: Update): Promise<vo
     await bot.errorHandler(error as BotError<BotContext>);
   }
 }
+

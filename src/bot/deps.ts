@@ -1,6 +1,5 @@
 import type { VersionedState, ConversationData } from "@grammyjs/conversations";
 import type { i18n } from "i18next";
-import type { Api } from "grammy";
 import type { AuditLog } from "../audit/audit.js";
 import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
@@ -12,6 +11,7 @@ import type { Logger } from "../log/logger.js";
 import type { HandoffDesk } from "../relay/desk.js";
 import type { Staff } from "../staff/staff.js";
 import type { SessionData } from "./context.js";
+import type { Route } from "./route.js";
 
 /** What the bot application needs from the outside; built once in `runtime.ts` or a test. */
 export interface AppDeps {
@@ -24,8 +24,8 @@ export interface AppDeps {
   staff: Staff;
   audit: AuditLog;
   desk: HandoffDesk;
-  /** The Bot API of each running transport, by messenger name, for relaying between them. */
-  routes: Map<string, Api>;
+  /** Each running transport, by messenger name, for relaying between them. */
+  routes: Map<string, Route>;
   log: Logger;
   sessions: KeyValueStorage<SessionData>;
   conversations: KeyValueStorage<VersionedState<ConversationData>>;

@@ -58,6 +58,7 @@ const schema = z
     RETENTION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     RELAY_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     URGENT_REALERT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+    MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(20),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -6,10 +6,10 @@ import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
 import type { Staff, StaffMember } from "../staff/staff.js";
-import type { Outbox, RelayPayload, Send } from "./outbox.js";
+import type { CarriedFile, Outbox, RelayPayload, Send } from "./outbox.js";
 
 /** What a person or volunteer hands over: text, or a file in their chat. */
-export type Carried = { text: string } | { file: { chatId: string; messageId: number; messenger: string } };
+export type Carried = { text: string } | { file: CarriedFile };
 
 export interface DeskOptions {
   caseDays: number;
@@ -183,23 +183,19 @@ export class HandoffDesk {
     return "sent";
   }
 
-  /**
-   * Queues what one side wrote for the other: text under a header, or a
-   * header and a copy of the file (same messenger only, for now).
-   */
-  #carry(c: CaseView, to: Address, toPerson: boolean, notify: RelayPayload["notify"], carried: Carried, header: { text: string; file: string }): "sent" | "cross-file" {
+  /** Queues what one side wrote for the other: text under a header, or a header and the file. */
+  #carry(c: CaseView, to: Address, toPerson: boolean, notify: RelayPayload["notify"], carried: Carried, header: { text: string; file: string }): "sent" {
     if ("text" in carried) {
       this.outbox.enqueue(c.id, { to, text: header.text, notify, toPerson });
       return "sent";
     }
-    if (carried.file.messenger !== to.messenger) return "cross-file";
     this.outbox.enqueue(c.id, { to, text: header.file, toPerson });
-    this.outbox.enqueue(c.id, { to, copy: { fromChatId: carried.file.chatId, messageId: carried.file.messageId }, notify, toPerson });
+    this.outbox.enqueue(c.id, { to, file: carried.file, notify, toPerson });
     return "sent";
   }
 
   /** A volunteer's message into their current case. */
-  fromVolunteer(member: StaffMember, carried: Carried): "sent" | "none" | "cross-file" {
+  fromVolunteer(member: StaffMember, carried: Carried): "sent" | "none" {
     const c = this.current(member);
     const person = c && this.contacts.byId(c.contactId);
     if (!c || !person) return "none";
@@ -219,7 +215,7 @@ export class HandoffDesk {
   }
 
   /** A person's message to the volunteer handling their case. */
-  fromPerson(contact: Contact, carried: Carried): "sent" | "none" | "cross-file" {
+  fromPerson(contact: Contact, carried: Carried): "sent" | "none" {
     const chat = this.chatOf(contact);
     if (!chat) return "none";
     const { case: c, volunteer } = chat;

@@ -4,11 +4,19 @@ import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { cases, outbox } from "../db/schema.js";
 
-/** One message to carry: text, or a file copied from a chat on the same messenger. */
+/** A file a person sent, and where: enough to copy it, or to fetch it and upload it elsewhere. */
+export interface CarriedFile {
+  messenger: string;
+  fromChatId: string;
+  messageId: number;
+  ref: { fileId: string; kind: "document" | "photo"; name: string; mime: string; size?: number };
+}
+
+/** One message to carry: text, or a file. */
 export interface RelayPayload {
   to: Address;
   text?: string;
-  copy?: { fromChatId: string; messageId: number };
+  file?: CarriedFile;
   /** Who to tell if it cannot be delivered, and in which language. */
   notify?: { to: Address; language: string };
   /** Delivery to the person of the case (as opposed to their volunteer). */

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
+import { numericChats } from "../bot/route.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { ChoiceBook, renderWithChoices } from "./virtual/choices.js";
 import type { Outgoing } from "./virtual/types.js";
@@ -23,7 +24,12 @@ export async function runConsole(deps: AppDeps, io = { input: process.stdin, out
     }
   };
   const api = new VirtualBotApi(render);
-  const bot = createBot(deps, { messenger: "console", token: "console", client: { fetch: api.fetch } });
+  const bot = createBot(deps, {
+    messenger: "console",
+    token: "console",
+    client: { fetch: api.fetch },
+    route: { ...numericChats, canCopy: false, download: () => Promise.reject(new Error("the console has no files")) },
+  });
   await bot.init();
   const updates = new UpdateFactory();
   const locale = Intl.DateTimeFormat().resolvedOptions().locale;

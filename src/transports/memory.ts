@@ -2,6 +2,7 @@ import type { Bot } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
+import { numericChats } from "../bot/route.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { choicesOf } from "./virtual/choices.js";
 import type { DeliveryError, Outgoing, OutgoingMessage } from "./virtual/types.js";
@@ -19,6 +20,17 @@ export class MemoryUser {
   /** Sends text and returns what the bot sent back while handling it. */
   async send(text: string): Promise<OutgoingMessage[]> {
     return this.chat.dispatch(this, this.chat.updates.text(this.user, text));
+  }
+
+  /** Sends a document (kept by the transport, as a messenger's server would) and returns the replies. */
+  async sendFile(name: string, bytes: Uint8Array, mime = "application/pdf"): Promise<OutgoingMessage[]> {
+    const fileId = `file-${this.chat.files.size + 1}-${this.user.id}`;
+    this.chat.files.set(fileId, bytes);
+    const update = this.chat.updates.text(this.user, "");
+    const message = update.message as unknown as Record<string, unknown>;
+    delete message.text;
+    message.document = { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: mime, file_size: bytes.length };
+    return this.chat.dispatch(this, update);
   }
 
   /** Presses the button with this label (or callback data) on the latest message that has it. */
@@ -55,6 +67,10 @@ export class MemoryTransport {
   readonly updates = new UpdateFactory();
   readonly bot: Bot<BotContext>;
   readonly #users = new Map<number, MemoryUser>();
+  /** Files people "uploaded", by file id. */
+  readonly files = new Map<string, Uint8Array>();
+  /** File ids the application said it was done with. */
+  readonly released: string[] = [];
   readonly #failures = new Map<number, DeliveryError[]>();
   /** Replies gathered per chat while an update from that chat is handled. */
   readonly #collecting = new Map<number, OutgoingMessage[]>();
@@ -66,7 +82,23 @@ export class MemoryTransport {
 
   constructor(readonly deps: AppDeps, readonly messenger = "memory") {
     const api = new VirtualBotApi((out) => this.#deliver(out));
-    this.bot = createBot(deps, { messenger, token: "memory", client: { fetch: api.fetch } });
+    this.bot = createBot(deps, {
+      messenger,
+      token: "memory",
+      client: { fetch: api.fetch },
+      route: {
+        ...numericChats,
+        canCopy: true,
+        download: async (file) => {
+          const bytes = this.files.get(file.fileId);
+          if (!bytes) throw new Error("no such file");
+          return { bytes, name: file.name, mime: file.mime };
+        },
+        release: async (file) => {
+          this.released.push(file.fileId);
+        },
+      },
+    });
   }
 
   async #deliver(out: Outgoing): Promise<void> {

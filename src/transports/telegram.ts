@@ -6,6 +6,7 @@ import { webhookCallback, type Bot } from "grammy";
 import { createBot } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
 import type { AppDeps } from "../bot/deps.js";
+import { numericChats } from "../bot/route.js";
 
 /** The update kinds the bot handles; nothing else is asked for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -20,7 +21,23 @@ export interface TelegramHandle {
 export function createTelegramBot(deps: AppDeps): Bot<BotContext> {
   const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT } = deps.config;
   if (!TELEGRAM_BOT_TOKEN) throw new Error("TELEGRAM_BOT_TOKEN is not set");
-  const bot = createBot(deps, { messenger: "telegram", token: TELEGRAM_BOT_TOKEN, client: { apiRoot: TELEGRAM_API_ROOT } });
+  const bot = createBot(deps, {
+    messenger: "telegram",
+    token: TELEGRAM_BOT_TOKEN,
+    client: { apiRoot: TELEGRAM_API_ROOT },
+    route: {
+      ...numericChats,
+      canCopy: true,
+      // Bots may fetch files up to 20 MB: getFile, then the file endpoint, into memory.
+      download: async (file) => {
+        const info = await bot.api.getFile(file.fileId);
+        if (!info.file_path) throw new Error("file is not downloadable");
+        const response = await fetch(`${TELEGRAM_API_ROOT}/file/bot${TELEGRAM_BOT_TOKEN}/${info.file_path}`);
+        if (!response.ok) throw new Error(`file download failed with ${response.status}`);
+        return { bytes: new Uint8Array(await response.arrayBuffer()), name: file.name, mime: file.mime };
+      },
+    },
+  });
   // Waits out 429s and retries 5xx/network errors instead of dropping replies.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false }));
   return bot;

@@ -1,4 +1,5 @@
-import { Composer, session } from "grammy";
+import { Composer, session, type Context } from "grammy";
+import type { Address } from "../../contacts/contacts.js";
 import { fromLanguageCode } from "../../i18n/languages.js";
 import type { BotContext, SessionData } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -9,16 +10,29 @@ const DAY = 24 * 60 * 60 * 1000;
  * Everything handlers rely on: the session, the person's address and stored
  * record (if they consented), and `ctx.t` in their language.
  */
+/** The address of a chat on a messenger: what sessions, conversations and contacts are keyed by. */
+export function addressOf(deps: AppDeps, messenger: string, chatId: number): Address {
+  const route = deps.routes.get(messenger);
+  return { messenger, chatId: route ? route.addressOf(chatId) : String(chatId) };
+}
+
+/** `<messenger>:<address chat id>`: the storage key of a private chat. */
+export function storageKey(deps: AppDeps, messenger: string, ctx: Context): string | undefined {
+  if (ctx.chat?.type !== "private") return undefined;
+  const address = addressOf(deps, messenger, ctx.chat.id);
+  return `${address.messenger}:${address.chatId}`;
+}
+
 export function contextSetup(deps: AppDeps, messenger: string): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(session({
     initial: (): SessionData => ({}),
-    getSessionKey: (ctx) => (ctx.chat?.type === "private" ? `${messenger}:${ctx.chat.id}` : undefined),
+    getSessionKey: (ctx) => storageKey(deps, messenger, ctx),
     storage: deps.sessions,
   }));
   composer.use(async (ctx, next) => {
     ctx.messenger = messenger;
-    ctx.address = { messenger, chatId: String(ctx.chat!.id) };
+    ctx.address = addressOf(deps, messenger, ctx.chat!.id);
     if (ctx.session.consent !== false) {
       const contact = deps.contacts.find(ctx.address);
       if (contact) {

@@ -1,15 +1,22 @@
 import { Composer } from "grammy";
 import type { Carried } from "../../relay/desk.js";
+import { checkFile } from "../../relay/files.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 
-/** What a message carries across: its text, or (for documents and photos) the message itself. */
+/** What a message carries across: its text, or a document or photo. */
 function carried(ctx: BotContext): Carried | "unsupported" | undefined {
   const message = ctx.message;
   if (!message) return undefined;
   if (message.text !== undefined) return message.text.startsWith("/") ? undefined : { text: message.text };
-  if (message.document || message.photo) {
-    return { file: { chatId: String(ctx.chat!.id), messageId: message.message_id, messenger: ctx.messenger } };
+  const base = { messenger: ctx.messenger, fromChatId: ctx.address.chatId, messageId: message.message_id };
+  if (message.document) {
+    const d = message.document;
+    return { file: { ...base, ref: { fileId: d.file_id, kind: "document", name: d.file_name ?? "document", mime: d.mime_type ?? "application/octet-stream", size: d.file_size } } };
+  }
+  if (message.photo && message.photo.length > 0) {
+    const p = message.photo.at(-1)!;
+    return { file: { ...base, ref: { fileId: p.file_id, kind: "photo", name: "photo.jpg", mime: "image/jpeg", size: p.file_size } } };
   }
   return "unsupported";
 }
@@ -38,8 +45,13 @@ export function relay(deps: AppDeps): Composer<BotContext> {
     const fromPerson = !fromVolunteer && ctx.contact && desk.chatOf(ctx.contact);
     if (!fromVolunteer && !fromPerson) return await next();
     if (what === "unsupported") return await ctx.reply(ctx.t("relay.unsupported"));
-    const result = fromVolunteer ? desk.fromVolunteer(member!, what) : desk.fromPerson(ctx.contact!, what);
-    if (result === "cross-file") return await ctx.reply(ctx.t("relay.cross_file"));
+    if ("file" in what) {
+      const max = deps.config.MAX_FILE_MB;
+      const check = checkFile(what.file.ref.mime, what.file.ref.size, max * 1024 * 1024);
+      if (check !== "ok") return await ctx.reply(ctx.t(check === "type" ? "relay.file_type" : "relay.file_too_large", { max }));
+    }
+    if (fromVolunteer) desk.fromVolunteer(member!, what);
+    else desk.fromPerson(ctx.contact!, what);
     await desk.kick();
   });
   return composer;

@@ -1,4 +1,5 @@
 import type { UserFromGetMe } from "grammy/types";
+import { parseMultipart, readBody } from "./multipart.js";
 import { DeliveryError, type Button, type Deliver, type OutgoingMessage } from "./types.js";
 
 /** The bot as it introduces itself on messengers that have no Bot API. */
@@ -34,6 +35,24 @@ function buttonsOf(markup: unknown): Button[][] {
   );
 }
 
+/** Reads grammY's multipart upload: fields as values, files as `{ name, mime, bytes }`. */
+async function formPayload(init: RequestInit): Promise<Payload> {
+  const headers = new Headers(init.headers);
+  const parts = parseMultipart(await readBody(init.body as AsyncIterable<Uint8Array>), headers.get("content-type") ?? "");
+  const payload: Payload = {};
+  const files = new Map<string, { name: string; mime: string; bytes: Uint8Array }>();
+  for (const part of parts) {
+    if (part.filename === undefined) payload[part.name] = part.data.toString("utf8");
+    else files.set(part.name, { name: part.filename, mime: part.contentType ?? "application/octet-stream", bytes: new Uint8Array(part.data) });
+  }
+  // grammY names the file part and points to it as "attach://<name>".
+  for (const [key, value] of Object.entries(payload)) {
+    const ref = typeof value === "string" && value.startsWith("attach://") ? files.get(value.slice("attach://".length)) : undefined;
+    if (ref) payload[key] = ref;
+  }
+  return payload;
+}
+
 function json(body: unknown): Response {
   return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 }
@@ -56,7 +75,7 @@ export class VirtualBotApi {
     const method = url.slice(url.lastIndexOf("/") + 1);
     let payload: Payload = {};
     if (typeof init?.body === "string") payload = JSON.parse(init.body) as Payload;
-    else if (init?.body) return json({ ok: false, error_code: 400, description: "Bad Request: file uploads are not supported here" });
+    else if (init?.body) payload = await formPayload(init);
     try {
       return json({ ok: true, result: await this.call(method, payload) });
     } catch (error) {
@@ -105,6 +124,20 @@ export class VirtualBotApi {
         this.#nextMessageId.set(chatId, messageId);
         this.#texts.set(`${chatId}:${messageId}`, message);
         return this.#asBotApiMessage(message);
+      }
+      case "sendDocument":
+      case "sendPhoto": {
+        const chatId = this.#chatId(payload);
+        const file = payload[method === "sendPhoto" ? "photo" : "document"] as { name: string; mime: string; bytes: Uint8Array } | undefined;
+        if (!file || !(file.bytes instanceof Uint8Array)) throw new DeliveryError(400, "Bad Request: there is no file in the request");
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        const message: OutgoingMessage = {
+          chatId, messageId, text: String(payload.caption ?? ""), buttons: [],
+          file: { ...file, kind: method === "sendPhoto" ? "photo" : "document" },
+        };
+        await this.deliver({ type: "message", message });
+        this.#nextMessageId.set(chatId, messageId);
+        return { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" } };
       }
       case "copyMessage": {
         const chatId = this.#chatId(payload);

@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   buttons: Button[][];
   /** Set when the message is a copy of one a person sent (a document or photo passed on). */
   copyOf?: { chatId: number; messageId: number };
+  /** A document or photo the bot uploads. */
+  file?: { name: string; mime: string; bytes: Uint8Array; kind: "document" | "photo" };
 }
 
 /** Everything the bot can do to a chat through a virtual transport. */

@@ -1,0 +1,40 @@
+import type { Api } from "grammy";
+
+/** A file a person sent, as the messenger it came from knows it. */
+export interface FileRef {
+  fileId: string;
+  kind: "document" | "photo";
+  name: string;
+  mime: string;
+  size?: number;
+}
+
+export interface FileBytes {
+  bytes: Uint8Array;
+  name: string;
+  mime: string;
+}
+
+/**
+ * How to reach people on one messenger: its Bot API (real or virtual), how
+ * its chats map to addresses, and how to fetch files people sent there.
+ */
+export interface Route {
+  api: Api;
+  /** The chat id grammY uses for an address's chat id on this messenger. */
+  chatIdOf(addressChatId: string): number;
+  /** The address chat id (what is stored, sealed) of a grammY chat id. */
+  addressOf(chatId: number): string;
+  /** Whether a file can be passed within this messenger by copying the message. */
+  canCopy: boolean;
+  /** Fetches a file into memory; it never touches the disk. */
+  download(file: FileRef): Promise<FileBytes>;
+  /** Called once a file has been passed on, e.g. to delete it from a server's store. */
+  release?(file: FileRef): Promise<void>;
+}
+
+/** For messengers whose chat ids are the addresses themselves (Telegram, tests). */
+export const numericChats = {
+  chatIdOf: (id: string) => Number(id),
+  addressOf: (id: number) => String(id),
+};
