@@ -5,6 +5,7 @@ import pino from "pino";
 import { createLogger } from "./log/logger.js";
 import { createRuntime } from "./runtime.js";
 import { runConsole } from "./transports/console.js";
+import { runSignal } from "./transports/signal/run.js";
 import { runTelegram } from "./transports/telegram.js";
 
 /** Starts whichever messengers are configured, or the console chat when none is. */
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     throw error;
   }
   // The console chat owns stdout; logs go to stderr there.
-  const log = createLogger(config.LOG_LEVEL, config.TELEGRAM_BOT_TOKEN ? undefined : pino.destination(2));
+  const consoleChat = !config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL;
+  const log = createLogger(config.LOG_LEVEL, consoleChat ? pino.destination(2) : undefined);
   let runtime;
   try {
     runtime = await createRuntime(config, log);
@@ -32,16 +34,24 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  if (!config.TELEGRAM_BOT_TOKEN) {
+  if (!config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL) {
     log.info("no messenger configured: starting the console chat");
     await runConsole(runtime.deps);
     runtime.close();
     return;
   }
 
-  const telegram = await runTelegram(runtime.deps);
+  const stops: (() => Promise<void>)[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const telegram = await runTelegram(runtime.deps);
+    stops.push(() => telegram.stop());
+  }
+  if (config.SIGNAL_API_URL) {
+    const signal = await runSignal(runtime);
+    stops.push(() => signal.stop());
+  }
   const shutdown = async () => {
-    await telegram.stop();
+    await Promise.all(stops.map((stop) => stop()));
     runtime.close();
     process.exit(0);
   };

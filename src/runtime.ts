@@ -81,6 +81,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     audit,
     desk,
     routes: new Map(),
+    health: new Map([["relay", () => ({ pending: outbox.pending(), ambiguous: outbox.ambiguous })]]),
     sessions: personal(),
     conversations: personal(),
     checkpoint: () => store.checkpoint(),

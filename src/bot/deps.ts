@@ -26,6 +26,8 @@ export interface AppDeps {
   desk: HandoffDesk;
   /** Each running transport, by messenger name, for relaying between them. */
   routes: Map<string, Route>;
+  /** What `/health` reports, by component. */
+  health: Map<string, () => Record<string, string | number | boolean | null>>;
   log: Logger;
   sessions: KeyValueStorage<SessionData>;
   conversations: KeyValueStorage<VersionedState<ConversationData>>;

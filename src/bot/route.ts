@@ -29,8 +29,12 @@ export interface Route {
   canCopy: boolean;
   /** Fetches a file into memory; it never touches the disk. */
   download(file: FileRef): Promise<FileBytes>;
+  /** Called when the relay takes a file, so the transport does not discard it. */
+  claim?(file: FileRef): void;
   /** Called once a file has been passed on, e.g. to delete it from a server's store. */
   release?(file: FileRef): Promise<void>;
+  /** Other ids the same person is known by here (a Signal number besides the uuid). */
+  aliasesOf?(chatId: number): string[];
 }
 
 /** For messengers whose chat ids are the addresses themselves (Telegram, tests). */

@@ -48,6 +48,12 @@ const schema = z
     ),
     WEBHOOK_HOST: z.string().default("127.0.0.1"),
     WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    SIGNAL_API_URL: optional(z.url({ protocol: /^https?$/, message: "must be the http(s) URL of signal-cli-rest-api" }).transform((u) => u.replace(/\/+$/, ""))),
+    SIGNAL_NUMBER: optional(z.string().regex(/^\+\d{6,16}$/, "must be the bot's number in international format, e.g. +4915…")),
+    SIGNAL_RECEIVE_MODE: z.enum(["websocket", "poll"]).default("websocket"),
+    SIGNAL_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+    SIGNAL_DISAPPEARING_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(7 * 24 * 3600),
+    SIGNAL_TRUST_NEW_KEYS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
     DATABASE_PATH: z.string().min(1).default("./data/notice-desk.sqlite"),
     MASTER_KEY: optional(z.string()),
     MASTER_KEY_FILE: optional(z.string().min(1)),
@@ -67,6 +73,9 @@ const schema = z
     }
     if (env.WEBHOOK_URL !== undefined && env.WEBHOOK_SECRET === undefined) {
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when WEBHOOK_URL is set" });
+    }
+    if ((env.SIGNAL_API_URL === undefined) !== (env.SIGNAL_NUMBER === undefined)) {
+      ctx.addIssue({ code: "custom", path: [env.SIGNAL_API_URL === undefined ? "SIGNAL_API_URL" : "SIGNAL_NUMBER"], message: "is required together with the other Signal variable" });
     }
     if (env.WEBHOOK_URL !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) {
       ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required when WEBHOOK_URL is set" });

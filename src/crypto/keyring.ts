@@ -83,6 +83,15 @@ export class Keyring {
     return createHmac("sha256", this.#lookup).update(value, "utf8").digest();
   }
 
+  /**
+   * A key for a purpose that must survive root key rotation (it hangs off
+   * the stored blind-index key, not the root key).
+   */
+  derive(purpose: string): Buffer {
+    if (!this.#lookup) throw new Error("the blind-index key is not loaded");
+    return createHmac("sha256", this.#lookup).update(`derive:${purpose}`, "utf8").digest();
+  }
+
   /** A fresh data key for one person. */
   newDataKey(): Buffer {
     return randomBytes(32);

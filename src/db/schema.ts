@@ -116,3 +116,15 @@ export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: blob("value", { mode: "buffer" }).notNull(),
 });
+
+/**
+ * Signal envelopes as received, kept until handled so that a crash loses
+ * none; the key (a keyed hash of sender and timestamp) also drops repeats.
+ * Handled rows keep only the key, for a while, and no content.
+ */
+export const signalInbox = sqliteTable("signal_inbox", {
+  key: blob("key", { mode: "buffer" }).primaryKey(),
+  envelope: blob("envelope", { mode: "buffer" }),
+  receivedAt: integer("received_at").notNull(),
+  handledAt: integer("handled_at"),
+}, (t) => [index("signal_inbox_handled").on(t.handledAt)]);

@@ -56,8 +56,8 @@ export class Staff {
     return this.keyring.blindIndex(`staff:${address.messenger}:${address.chatId}`);
   }
 
-  #isConfiguredAdmin(address: Address): boolean {
-    return this.admins.some((a) => a.messenger === address.messenger && a.id === address.chatId);
+  #isConfiguredAdmin(address: Address, aliases: string[] = []): boolean {
+    return this.admins.some((a) => a.messenger === address.messenger && (a.id === address.chatId || aliases.includes(a.id)));
   }
 
   #decode(row: typeof staff.$inferSelect, address?: Address): StaffMember {
@@ -93,10 +93,13 @@ export class Staff {
   }
 
   /** The staff member writing from this address; configured admins are registered on first contact. */
-  find(address: Address, language = "en"): StaffMember | undefined {
+  find(address: Address, language = "en", aliases: string[] = []): StaffMember | undefined {
     const row = this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get();
-    if (row) return this.#decode(row, address);
-    return this.#isConfiguredAdmin(address) ? this.#create(address, "admin", language) : undefined;
+    if (row) {
+      const member = this.#decode(row, address);
+      return this.#isConfiguredAdmin(address, aliases) ? { ...member, role: "admin" } : member;
+    }
+    return this.#isConfiguredAdmin(address, aliases) ? this.#create(address, "admin", language) : undefined;
   }
 
   setLanguage(member: StaffMember, language: string): void {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update } from "grammy/types";
+import { parseMultipart, readBody } from "../../src/transports/virtual/multipart.js";
 
 /** A bot token that only this fake accepts; it is no real token. */
 export const FAKE_TOKEN = "123456:fake-token-for-tests-only-000000";
@@ -11,6 +12,7 @@ export interface SentMessage {
   text: string;
   buttons: { text: string; callback_data?: string; url?: string }[][];
   copyOf?: { chatId: number; messageId: number };
+  file?: { name: string; bytes: Buffer };
 }
 
 interface Failure {
@@ -28,11 +30,20 @@ const BOT_USER = {
 };
 
 async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
+  const buffer = await readBody(req);
+  const type = req.headers["content-type"] ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    const out: Record<string, unknown> = {};
+    const parts = parseMultipart(buffer, type);
+    for (const part of parts) out[part.name] = part.filename === undefined ? part.data.toString("utf8") : { name: part.filename, bytes: part.data };
+    for (const [key, value] of Object.entries(out)) {
+      if (typeof value === "string" && value.startsWith("attach://")) out[key] = out[value.slice("attach://".length)];
+    }
+    return out;
+  }
+  const raw = buffer.toString("utf8");
   if (!raw) return {};
-  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  if (type.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
@@ -54,6 +65,8 @@ export class FakeTelegram {
   #waiters: (() => void)[] = [];
   #failures: Failure[] = [];
   #blocked = new Set<number>();
+  /** Files people sent, by file_id, downloadable through getFile. */
+  readonly files = new Map<string, Buffer>();
 
   get apiRoot(): string {
     const { port } = this.#server!.address() as AddressInfo;
@@ -63,7 +76,8 @@ export class FakeTelegram {
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
       void this.#handle(req).then(([status, payload]) => {
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+        if (Buffer.isBuffer(payload)) res.writeHead(status, { "content-type": "application/octet-stream" }).end(payload);
+        else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
@@ -105,6 +119,12 @@ export class FakeTelegram {
   }
 
   async #handle(req: IncomingMessage): Promise<[number, unknown]> {
+    const download = /^\/file\/bot([^/]+)\/files\/(.+)$/.exec(req.url ?? "");
+    if (download) {
+      if (download[1] !== FAKE_TOKEN) return [401, { ok: false, error_code: 401, description: "Unauthorized" }];
+      const file = this.files.get(decodeURIComponent(download[2]!));
+      return file ? [200, file] : [404, { ok: false, error_code: 404, description: "Not Found" }];
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     if (!match) return [404, { ok: false, error_code: 404, description: "Not Found" }];
     if (match[1] !== FAKE_TOKEN) return [401, { ok: false, error_code: 401, description: "Unauthorized" }];
@@ -164,6 +184,21 @@ export class FakeTelegram {
         this.#nextMessageId.set(chatId, messageId);
         this.sent.push({ chatId, messageId, text: "", buttons: [], copyOf: { chatId: Number(params.from_chat_id), messageId: Number(params.message_id) } });
         return [200, { ok: true, result: { message_id: messageId } }];
+      }
+      case "getFile": {
+        const id = String(params.file_id ?? "");
+        if (!this.files.has(id)) return [400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" }];
+        return [200, { ok: true, result: { file_id: id, file_unique_id: id, file_size: this.files.get(id)!.length, file_path: `files/${id}` } }];
+      }
+      case "sendDocument":
+      case "sendPhoto": {
+        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        const file = params[method === "sendPhoto" ? "photo" : "document"] as { name: string; bytes: Buffer } | undefined;
+        if (!file?.bytes) return [400, { ok: false, error_code: 400, description: "Bad Request: there is no document in the request" }];
+        const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+        this.#nextMessageId.set(chatId, messageId);
+        this.sent.push({ chatId, messageId, text: String(params.caption ?? ""), buttons: [], file });
+        return [200, { ok: true, result: { message_id: messageId, date: 0, chat: { id: chatId, type: "private" } } }];
       }
       case "answerCallbackQuery":
         this.callbackAnswers.push({ id: String(params.callback_query_id), text: params.text as string | undefined });

@@ -54,7 +54,7 @@ export function contextSetup(deps: AppDeps, messenger: string): Composer<BotCont
     }
     ctx.language = ctx.session.language ?? fromLanguageCode(ctx.from?.language_code) ?? deps.config.DEFAULT_LANGUAGE;
     ctx.t = deps.i18n.getFixedT(ctx.language);
-    ctx.staff = deps.staff.find(ctx.address, ctx.language);
+    ctx.staff = deps.staff.find(ctx.address, ctx.language, deps.routes.get(messenger)?.aliasesOf?.(ctx.chat!.id));
     await next();
   });
   return composer;

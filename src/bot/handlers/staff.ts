@@ -99,6 +99,12 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
   };
   composer.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
 
+  composer.command("health", guard("admin", async (ctx) => {
+    const lines = [...deps.health].map(([name, report]) =>
+      `${name}: ${Object.entries(report()).map(([k, v]) => `${k}=${v === null ? "—" : String(v)}`).join(", ")}`);
+    await ctx.reply([ctx.t("health.title"), ...lines].join("\n"));
+  }));
+
   const take = async (ctx: BotContext, member: StaffMember, ref: string) => {
     const { result, case: c } = desk.take(member, ref);
     if (result === "not_found") return await ctx.reply(ctx.t("case.not_found"));

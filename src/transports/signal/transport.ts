@@ -1,0 +1,298 @@
+import { createHmac } from "node:crypto";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { Bot } from "grammy";
+import WebSocket from "ws";
+import { createBot, dispatch } from "../../bot/app.js";
+import type { BotContext } from "../../bot/context.js";
+import type { AppDeps } from "../../bot/deps.js";
+import type { FileRef } from "../../bot/route.js";
+import type { Keyring } from "../../crypto/keyring.js";
+import type { Store } from "../../db/open.js";
+import { VirtualBotApi } from "../virtual/api.js";
+import { ChoiceBook, renderWithChoices } from "../virtual/choices.js";
+import { DeliveryError, type Outgoing } from "../virtual/types.js";
+import { UpdateFactory, type VirtualUser } from "../virtual/updates.js";
+import { SignalClient, SignalError } from "./client.js";
+import { readEnvelope, type Incoming } from "./envelope.js";
+import { SignalInbox } from "./inbox.js";
+
+export interface SignalOptions {
+  apiUrl: string;
+  number: string;
+  mode: "websocket" | "poll";
+  pollSeconds: number;
+  /** Disappearing-messages timer set on each chat (0 leaves it alone). */
+  disappearingSeconds: number;
+  /** Accept a person's new safety number and send anyway, or refuse. */
+  trustNewKeys: boolean;
+  /** Called when sending is paused by Signal's rate limit (with the captcha challenge tokens). */
+  onRateLimited?(tokens: string[]): void;
+}
+
+export interface SignalHealth {
+  connected: boolean;
+  lastError: string | null;
+  pausedUntil: number | null;
+  pendingEnvelopes: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The bot on Signal through signal-cli-rest-api. Envelopes are stored before
+ * they are handled and dropped when repeated; each becomes a Bot API update
+ * for the one application, and its replies come back through grammY's
+ * `client.fetch` as REST calls. People are known by their uuid, which is
+ * never stored in clear: chats get a numeric id derived from it with a key.
+ */
+export class SignalTransport {
+  readonly bot: Bot<BotContext>;
+  readonly client: SignalClient;
+  readonly #inbox: SignalInbox;
+  readonly #choices = new ChoiceBook();
+  readonly #updates = new UpdateFactory();
+  readonly #chatKey: Buffer;
+  readonly #uuids = new Map<number, string>();
+  readonly #numbers = new Map<number, string>();
+  readonly #timestamps = new Map<string, number>();
+  readonly #timerSet = new Set<number>();
+  readonly #claimed = new Set<string>();
+  #socket: WebSocket | undefined;
+  #running = false;
+  #queue: Promise<void> = Promise.resolve();
+  #backoff = 1000;
+  #reconnect: NodeJS.Timeout | undefined;
+  /** Envelopes handled since start, for tests and `/health`. */
+  handled = 0;
+  readonly health: SignalHealth = { connected: false, lastError: null, pausedUntil: null, pendingEnvelopes: 0 };
+
+  constructor(private readonly deps: AppDeps, store: Store, keyring: Keyring, private readonly options: SignalOptions) {
+    this.client = new SignalClient(options.apiUrl, options.number);
+    this.#inbox = new SignalInbox(store.db, keyring, deps.now);
+    this.#chatKey = keyring.derive("signal-chat");
+    const api = new VirtualBotApi((out) => this.#deliver(out));
+    this.bot = createBot(deps, {
+      messenger: "signal",
+      token: "signal",
+      client: { fetch: api.fetch },
+      route: {
+        chatIdOf: (uuid) => this.chatIdOf(uuid),
+        addressOf: (chatId) => this.#uuids.get(chatId) ?? String(chatId),
+        aliasesOf: (chatId) => {
+          const number = this.#numbers.get(chatId);
+          return number ? [number] : [];
+        },
+        canCopy: false,
+        claim: (file) => void this.#claimed.add(file.fileId),
+        download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
+        release: async (file: FileRef) => {
+          this.#claimed.delete(file.fileId);
+          await this.client.deleteAttachment(file.fileId).catch(() => undefined);
+        },
+      },
+    });
+    // A REST API that is briefly down, or rate-limits, is waited out rather than dropping replies.
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+  }
+
+  /** The numeric chat id grammY uses for a uuid: a keyed hash, stable across restarts. */
+  chatIdOf(uuid: string): number {
+    const id = createHmac("sha256", this.#chatKey).update(uuid.toLowerCase()).digest().readUIntBE(0, 6) + 1;
+    this.#uuids.set(id, uuid.toLowerCase());
+    return id;
+  }
+
+  async #deliver(out: Outgoing): Promise<void> {
+    const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
+    const uuid = this.#uuids.get(chatId);
+    if (!uuid) throw new DeliveryError(400, "Bad Request: chat not found");
+    const paused = this.health.pausedUntil;
+    if (paused !== null && paused > this.deps.now() && out.type !== "typing") {
+      throw new DeliveryError(429, "Too Many Requests: sending to Signal is paused", Math.ceil((paused - this.deps.now()) / 1000));
+    }
+    try {
+      switch (out.type) {
+        case "message":
+        case "edit": {
+          this.#choices.remember(out.message);
+          const file = out.message.file;
+          const timestamp = await this.#withTrust(uuid, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
+          this.#timestamps.set(`${chatId}:${out.message.messageId}`, timestamp);
+          if (this.#timestamps.size > 10_000) this.#timestamps.delete(this.#timestamps.keys().next().value!);
+          return;
+        }
+        case "notice":
+          await this.#withTrust(uuid, () => this.client.send(uuid, out.text));
+          return;
+        case "typing":
+          await this.client.typing(uuid, true).catch(() => undefined);
+          return;
+        case "delete": {
+          const timestamp = this.#timestamps.get(`${chatId}:${out.messageId}`);
+          if (timestamp === undefined) throw new DeliveryError(400, "Bad Request: message to delete not found");
+          await this.client.remoteDelete(uuid, timestamp);
+          return;
+        }
+      }
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  /** Sends; on an untrusted safety number, trusts it and tries once more if so configured. */
+  async #withTrust<T>(uuid: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof SignalError) || error.kind !== "untrusted" || !this.options.trustNewKeys) throw error;
+      await this.client.trust(uuid);
+      return await send();
+    }
+  }
+
+  #translate(error: unknown): unknown {
+    if (!(error instanceof SignalError)) return error;
+    this.health.lastError = error.kind;
+    switch (error.kind) {
+      case "rate-limited": {
+        const first = this.health.pausedUntil === null || this.health.pausedUntil < this.deps.now();
+        this.health.pausedUntil = this.deps.now() + 60_000;
+        if (first) this.options.onRateLimited?.(error.challengeTokens);
+        return new DeliveryError(429, "Too Many Requests: retry after 60", 60);
+      }
+      case "unregistered": return new DeliveryError(403, "Forbidden: user is deactivated");
+      case "untrusted": return new DeliveryError(403, "Forbidden: the person's safety number changed");
+      case "unavailable": return new DeliveryError(502, "Bad Gateway: signal-cli-rest-api is unavailable");
+      default: return new DeliveryError(400, "Bad Request: signal-cli-rest-api refused the message");
+    }
+  }
+
+  /** Handles one item from the receive endpoint: store, skip repeats, dispatch, mark done. */
+  handle(raw: unknown): Promise<void> {
+    const incoming = readEnvelope(raw);
+    if (incoming.kind === "error") {
+      this.deps.log.warn("signal envelope could not be decrypted");
+      return Promise.resolve();
+    }
+    if (incoming.kind !== "message") return Promise.resolve();
+    const id = this.#inbox.accept(incoming.uuid, incoming.timestamp, raw);
+    if (!id) return Promise.resolve();
+    return this.#enqueue(() => this.#process(id, incoming));
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    this.health.pendingEnvelopes++;
+    const run = this.#queue.then(task).catch((err: unknown) => this.deps.log.error({ err }, "signal envelope failed"))
+      .finally(() => void this.health.pendingEnvelopes--);
+    this.#queue = run;
+    return run;
+  }
+
+  async #process(id: Buffer, incoming: Extract<Incoming, { kind: "message" }>): Promise<void> {
+    const chatId = this.chatIdOf(incoming.uuid);
+    if (incoming.number) this.#numbers.set(chatId, incoming.number);
+    const user: VirtualUser = { id: chatId };
+    await this.#prepareChat(chatId, incoming.uuid);
+    await this.client.typing(incoming.uuid, true).catch(() => undefined);
+    try {
+      if (incoming.text !== undefined) {
+        const chosen = this.#choices.resolve(chatId, incoming.text);
+        await dispatch(this.bot, chosen ? this.#updates.callback(user, chosen.data, chosen.messageId) : this.#updates.text(user, incoming.text));
+      }
+      for (const a of incoming.attachments) {
+        const update = this.#updates.text(user, "");
+        const message = update.message as unknown as Record<string, unknown>;
+        delete message.text;
+        message.document = { file_id: a.id, file_unique_id: a.id, file_name: a.name, mime_type: a.mime, ...(a.size !== undefined ? { file_size: a.size } : {}) };
+        await dispatch(this.bot, update);
+        // Not taken by the relay: nothing else needs it, so it leaves the REST API's store.
+        if (!this.#claimed.has(a.id)) await this.client.deleteAttachment(a.id).catch(() => undefined);
+      }
+    } finally {
+      this.#inbox.done(id);
+      this.handled++;
+      await this.client.typing(incoming.uuid, false).catch(() => undefined);
+    }
+  }
+
+  /** Once per chat and process: the disappearing-messages timer. */
+  async #prepareChat(chatId: number, uuid: string): Promise<void> {
+    if (this.options.disappearingSeconds <= 0 || this.#timerSet.has(chatId)) return;
+    this.#timerSet.add(chatId);
+    await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => undefined);
+  }
+
+  /** Handles what a crash left stored but unhandled, then starts receiving. */
+  async start(): Promise<void> {
+    await this.bot.init();
+    this.#running = true;
+    for (const { id, raw } of this.#inbox.pending()) {
+      const incoming = readEnvelope(raw);
+      if (incoming.kind === "message") await this.#enqueue(() => this.#process(id, incoming));
+      else this.#inbox.done(id);
+    }
+    this.#inbox.purge();
+    if (this.options.mode === "websocket") this.#connect();
+    else void this.#poll();
+  }
+
+  #connect(): void {
+    if (!this.#running) return;
+    const socket = new WebSocket(this.client.receiveUrl());
+    this.#socket = socket;
+    socket.on("open", () => {
+      this.health.connected = true;
+      this.#backoff = 1000;
+    });
+    socket.on("message", (data) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      void this.handle(parsed);
+    });
+    const retry = () => {
+      this.health.connected = false;
+      if (!this.#running || this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.health.lastError = "receive connection lost";
+      this.#reconnect = setTimeout(() => this.#connect(), this.#backoff);
+      this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+    };
+    socket.on("close", retry);
+    socket.on("error", () => socket.terminate());
+  }
+
+  async #poll(): Promise<void> {
+    while (this.#running) {
+      try {
+        const items = await this.client.receive(this.options.pollSeconds);
+        this.health.connected = true;
+        this.#backoff = 1000;
+        for (const item of items) await this.handle(item);
+      } catch {
+        this.health.connected = false;
+        this.health.lastError = "receive failed";
+        await new Promise((r) => setTimeout(r, this.#backoff));
+        this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** Stops receiving and waits for the envelopes in hand. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#reconnect);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close();
+    await this.#queue;
+  }
+
+  /** Resolves once every envelope received so far is handled. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+}

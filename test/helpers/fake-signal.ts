@@ -1,0 +1,229 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+
+/** The bot's own account: a number from a range never given to anyone. */
+export const BOT_NUMBER = "+15555550100";
+
+export interface SignalSent {
+  recipient: string;
+  message: string;
+  attachments: { mime: string; name: string; bytes: Buffer }[];
+  timestamp: number;
+}
+
+type Failure =
+  | { kind: "rate-limit" }
+  | { kind: "unregistered" }
+  | { kind: "untrusted" }
+  | { kind: "server" };
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+}
+
+function reply(res: ServerResponse, status: number, body?: unknown, type = "application/json"): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { "content-type": type }).end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+}
+
+/**
+ * signal-cli-rest-api as the bot sees it, on 127.0.0.1: json-rpc mode's
+ * receive WebSocket or normal mode's receive polling, `/v2/send` with either
+ * reply shape, typing, remote delete, contacts, identities, attachments and
+ * health, and the API's error bodies: 400 `{"error"}`, 429 with
+ * `challenge_tokens`.
+ */
+export class FakeSignal {
+  readonly sent: SignalSent[] = [];
+  readonly typing: { recipient: string; on: boolean }[] = [];
+  readonly expirations = new Map<string, number>();
+  readonly deleted: { recipient: string; timestamp: number }[] = [];
+  readonly trusted: string[] = [];
+  readonly attachments = new Map<string, { mime: string; bytes: Buffer }>();
+  readonly deletedAttachments: string[] = [];
+  /** "object" answers `{timestamp}` like release 0.100; "array" like later commits. */
+  sendReply: "object" | "array" = "object";
+  #server: Server | undefined;
+  #wss = new WebSocketServer({ noServer: true });
+  #sockets = new Set<WebSocket>();
+  #queued: string[] = [];
+  #failures: { recipient?: string; failure: Failure }[] = [];
+  #clock = Date.now();
+  #pollWaiters: (() => void)[] = [];
+  down = false;
+
+  get url(): string {
+    const { port } = this.#server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.#server = createServer((req, res) => {
+      void this.#handle(req, res).catch(() => reply(res, 500, { error: "internal error" }));
+    });
+    this.#server.on("upgrade", (req, socket, head) => {
+      if (this.down || req.url !== `/v1/receive/${encodeURIComponent(BOT_NUMBER)}`) {
+        socket.destroy();
+        return;
+      }
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        this.#sockets.add(ws);
+        ws.on("close", () => this.#sockets.delete(ws));
+        this.#flush();
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(port, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.#sockets) ws.terminate();
+    this.#pollWaiters.splice(0).forEach((w) => w());
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+  }
+
+  /** Closes every receive WebSocket, as a network drop or a container restart would. */
+  dropConnections(): void {
+    for (const ws of this.#sockets) ws.terminate();
+  }
+
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
+  failNext(failure: Failure, recipient?: string): void {
+    this.#failures.push({ failure, recipient });
+  }
+
+  /** A person's message as signal-cli delivers it; returns the raw item and its timestamp. */
+  incoming(uuid: string, text: string | undefined, attachments: { name: string; mime: string; bytes: Buffer }[] = []): { frame: string; timestamp: number } {
+    const timestamp = ++this.#clock;
+    const described = attachments.map((a) => {
+      const id = `${randomUUID()}.bin`;
+      this.attachments.set(id, { mime: a.mime, bytes: a.bytes });
+      return { contentType: a.mime, filename: a.name, id, size: a.bytes.length, width: 0, height: 0, caption: null, uploadTimestamp: timestamp };
+    });
+    const frame = JSON.stringify({
+      envelope: {
+        source: uuid, sourceNumber: null, sourceUuid: uuid, sourceName: "", sourceDevice: 1, timestamp,
+        serverReceivedTimestamp: timestamp, serverDeliveredTimestamp: timestamp,
+        dataMessage: { timestamp, message: text ?? null, expiresInSeconds: 0, viewOnce: false, ...(described.length > 0 ? { attachments: described } : {}) },
+      },
+      account: BOT_NUMBER,
+    });
+    return { frame, timestamp };
+  }
+
+  /** Delivers a raw item to the bot (now, or when it next connects or polls). */
+  deliver(frame: string): void {
+    this.#queued.push(frame);
+    this.#flush();
+  }
+
+  /** Delivers a person's message; returns its timestamp. */
+  push(uuid: string, text?: string, attachments: { name: string; mime: string; bytes: Buffer }[] = []): number {
+    const { frame, timestamp } = this.incoming(uuid, text, attachments);
+    this.deliver(frame);
+    return timestamp;
+  }
+
+  #flush(): void {
+    this.#pollWaiters.splice(0).forEach((w) => w());
+    if (this.#sockets.size === 0) return;
+    const [socket] = this.#sockets;
+    for (const frame of this.#queued.splice(0)) socket!.send(frame);
+  }
+
+  sentTo(recipient: string): SignalSent[] {
+    return this.sent.filter((m) => m.recipient === recipient);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.down) {
+      req.socket.destroy();
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? "GET";
+    const number = BOT_NUMBER;
+
+    if (method === "GET" && path === "/v1/health") return reply(res, 204);
+    if (method === "GET" && path === "/v1/about") return reply(res, 200, { versions: ["v1", "v2"], build: 2, mode: "json-rpc", version: "0.100" });
+    if (method === "GET" && path === `/v1/receive/${number}`) {
+      if (this.#queued.length === 0) {
+        const timeout = Math.min(Number(url.searchParams.get("timeout") ?? "1"), 1) * 1000;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeout);
+          this.#pollWaiters.push(() => { clearTimeout(timer); resolve(); });
+        });
+      }
+      // Normal mode answers an array as text/plain.
+      return reply(res, 200, `[${this.#queued.splice(0).join(",")}]`, "text/plain; charset=utf-8");
+    }
+    if (method === "POST" && path === "/v2/send") {
+      const body = await readJson(req);
+      if (body.number !== number) return reply(res, 400, { error: "Couldn't process request - please provide a valid number" });
+      const recipients = body.recipients;
+      if (!Array.isArray(recipients) || recipients.length === 0) return reply(res, 400, { error: "Couldn't process request - please provide at least one recipient" });
+      const recipient = String(recipients[0]);
+      const failureAt = this.#failures.findIndex((f) => f.recipient === undefined || f.recipient === recipient);
+      if (failureAt >= 0) {
+        const [{ failure }] = this.#failures.splice(failureAt, 1) as [{ failure: Failure }];
+        if (failure.kind === "rate-limit") return reply(res, 429, { error: "Failed to send message due to rate limiting", challenge_tokens: ["chal-token-1"], account: number });
+        if (failure.kind === "unregistered") return reply(res, 400, { error: `Failed to send message: ${recipient}: Unregistered user` });
+        if (failure.kind === "untrusted") return reply(res, 400, { error: `Untrusted Identity for "${recipient}"` });
+        return reply(res, 500, { error: "signal-cli is not responding" });
+      }
+      const attachments = (Array.isArray(body.base64_attachments) ? body.base64_attachments : []).map((a: unknown) => {
+        const match = /^data:([^;]+);(?:filename=([^;]+);)?base64,(.*)$/s.exec(String(a));
+        return { mime: match?.[1] ?? "application/octet-stream", name: match?.[2] ?? "attachment", bytes: Buffer.from(match?.[3] ?? String(a), "base64") };
+      });
+      const timestamp = ++this.#clock;
+      this.sent.push({ recipient, message: String(body.message ?? ""), attachments, timestamp });
+      return reply(res, 201, this.sendReply === "array" ? [{ timestamp: String(timestamp) }] : { timestamp: String(timestamp) });
+    }
+    if (path === `/v1/typing-indicator/${number}` && (method === "PUT" || method === "DELETE")) {
+      const body = await readJson(req);
+      this.typing.push({ recipient: String(body.recipient), on: method === "PUT" });
+      return reply(res, 204);
+    }
+    if (method === "DELETE" && path === `/v1/remote-delete/${number}`) {
+      const body = await readJson(req);
+      this.deleted.push({ recipient: String(body.recipient), timestamp: Number(body.timestamp) });
+      return reply(res, 201, { timestamp: String(++this.#clock) });
+    }
+    if (method === "PUT" && path === `/v1/contacts/${number}`) {
+      const body = await readJson(req);
+      if (typeof body.recipient !== "string") return reply(res, 400, { error: "Couldn't process request - recipient missing" });
+      this.expirations.set(body.recipient, Number(body.expiration_in_seconds ?? 0));
+      return reply(res, 204);
+    }
+    const trust = new RegExp(`^/v1/identities/${number.replace("+", "\\+")}/trust/(.+)$`).exec(path);
+    if (method === "PUT" && trust) {
+      this.trusted.push(trust[1]!);
+      return reply(res, 204);
+    }
+    const attachment = /^\/v1\/attachments\/(.+)$/.exec(path);
+    if (attachment) {
+      const stored = this.attachments.get(attachment[1]!);
+      if (!stored) return reply(res, 400, { error: "Couldn't find attachment" });
+      if (method === "GET") return reply(res, 200, stored.bytes, stored.mime);
+      if (method === "DELETE") {
+        this.attachments.delete(attachment[1]!);
+        this.deletedAttachments.push(attachment[1]!);
+        return reply(res, 204);
+      }
+    }
+    return reply(res, 404, { error: "Not found" });
+  }
+}

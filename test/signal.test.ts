@@ -1,0 +1,290 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createI18n } from "../src/i18n/i18n.js";
+import { readEnvelope } from "../src/transports/signal/envelope.js";
+import { SignalInbox } from "../src/transports/signal/inbox.js";
+import { runSignal } from "../src/transports/signal/run.js";
+import type { SignalTransport } from "../src/transports/signal/transport.js";
+import { runTelegram, type TelegramHandle } from "../src/transports/telegram.js";
+import { BOT_NUMBER, FakeSignal } from "./helpers/fake-signal.js";
+import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "./helpers/fake-telegram.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+import { SignalPerson, until } from "./helpers/signal-person.js";
+
+const i18n = await createI18n();
+const en = i18n.getFixedT("en");
+const ru = i18n.getFixedT("ru");
+const be = i18n.getFixedT("be");
+
+let fake: FakeSignal;
+let telegram: FakeTelegram;
+let desk: TestDesk;
+let signal: SignalTransport;
+let tg: TelegramHandle | undefined;
+
+async function start(env: Record<string, string> = {}, existing?: TestDesk): Promise<void> {
+  desk = existing ?? await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER, ...env });
+  signal = await runSignal(desk.runtime);
+  await until(() => env.SIGNAL_RECEIVE_MODE === "poll" || fake.connections > 0);
+}
+
+beforeEach(async () => {
+  fake = await new FakeSignal().start();
+  telegram = await new FakeTelegram().start();
+});
+afterEach(async () => {
+  await tg?.stop();
+  tg = undefined;
+  await signal?.stop();
+  desk?.close();
+  await fake.stop();
+  await telegram.stop();
+});
+
+const person = (uuid = randomUUID()) => new SignalPerson(fake, signal, uuid);
+
+async function onboard(p: SignalPerson, lang: "be" | "ru" | "en"): Promise<void> {
+  const t = i18n.getFixedT(lang);
+  await p.send("/start");
+  await p.press(t(`language.names.${lang}`));
+  await p.press(t("privacy.agree"));
+}
+
+describe("Signal: the same bot through signal-cli-rest-api", () => {
+  it("onboards with numbered choices, sets the disappearing timer and shows typing", async () => {
+    await start();
+    const p = person();
+    const [choose] = await p.send("/start");
+    expect(choose).toContain(en("language.choose"));
+    expect(choose).toMatch(/\n1\. .+\n2\. .+\n3\. /);
+    const [set, notice] = await p.press("Беларуская");
+    expect(set).toBe(be("language.set"));
+    expect(notice).toContain("Signal");
+    // Typing a button's text works as well as its number.
+    const replies = await p.send(be("privacy.agree"));
+    expect(replies[0]).toBe(be("privacy.agreed"));
+    expect(replies.at(-1)).toContain(be("menu.title"));
+    expect(desk.contactCount()).toBe(1);
+    expect(fake.expirations.get(p.uuid)).toBe(7 * 24 * 3600);
+    expect(fake.typing.some((t) => t.recipient === p.uuid && t.on)).toBe(true);
+    expect(fake.typing.some((t) => t.recipient === p.uuid && !t.on)).toBe(true);
+  });
+
+  it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
+    await start({ SIGNAL_RECEIVE_MODE: "poll" });
+    const p = person();
+    await p.send("/start");
+    await p.press("Русский");
+    await p.press(ru("privacy.decline"));
+    const [answer] = await p.send("kak udalit red notice");
+    expect(answer).toContain(ru("entries.ccf-deletion-request.a", { ns: "faq" }));
+    const [refusal] = await p.send("привет");
+    expect(refusal).toContain(ru("faq.no_match"));
+    const [sos] = await p.send("меня задержали на границе");
+    expect(sos).toContain(ru("emergency.checklist"));
+    expect(desk.contactCount()).toBe(0);
+  });
+
+  it("runs the intake with typed answers and numbered choices", async () => {
+    await start();
+    const p = person();
+    await onboard(p, "en");
+    await p.press(en("menu.intake"));
+    await p.send("Montenegro");
+    await p.press(en("intake.choice.status.refugee"));
+    await p.press(en("intake.choice.knowledge.diffusion"));
+    await p.press(en("intake.skip"));
+    const [bad] = await p.send("1900");
+    expect(bad).toBe(en("intake.invalid.year", { year: new Date().getUTCFullYear() }));
+    await p.send("2021");
+    await p.press(en("intake.skip"));
+    await p.press(en("intake.choice.lawyerLanguage.en"));
+    await p.press(en("intake.choice.share.yes"));
+    expect(p.last()).toContain("Montenegro");
+    const [done] = await p.press(en("intake.confirm"));
+    expect(done).toMatch(/[A-Z0-9]{3}-[A-Z0-9]{3}/);
+    expect(desk.count("cases")).toBe(1);
+  });
+
+  it("hands a person on Signal to a volunteer on Telegram and the reverse, files included", async () => {
+    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:600" });
+    tg = await runTelegram(desk.runtime.deps);
+    const tgSay = async (id: number, text: string) => {
+      const before = telegram.sentTo(id).length;
+      telegram.push(textUpdate({ id, language_code: "en" }, text));
+      await telegram.until(() => telegram.sentTo(id).length > before);
+      return telegram.sentTo(id).slice(before);
+    };
+    const [invite] = await tgSay(600, "/invite");
+    const code1 = /\/join (\w+)/.exec(invite!.text)![1]!;
+    await tgSay(601, `/join ${code1}`);
+    const [invite2] = await tgSay(600, "/invite");
+    const code2 = /\/join (\w+)/.exec(invite2!.text)![1]!;
+    const volunteerOnSignal = person();
+    await volunteerOnSignal.send(`/join ${code2}`);
+
+    // A person on Signal, a volunteer on Telegram.
+    const p = person();
+    await onboard(p, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const refA = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(opened!)![1]!;
+    await tgSay(601, `/take ${refA}`);
+    await until(() => p.last().startsWith("Volunteer "));
+    telegram.push(textUpdate({ id: 601, language_code: "en" }, "Hello from Telegram"));
+    await until(() => p.last().includes("Hello from Telegram"));
+    const before = telegram.sentTo(601).length;
+    await p.send("Hello from Signal");
+    await telegram.until(() => telegram.sentTo(601).length > before);
+    expect(telegram.sentTo(601).at(-1)!.text).toBe(en("relay.from_person", { ref: refA, text: "Hello from Signal" }));
+    const scan = Buffer.from("%PDF-1.7 court decision");
+    await p.send(undefined, [{ name: "decision.pdf", mime: "application/pdf", bytes: scan }]);
+    await telegram.until(() => telegram.sentTo(601).some((m) => m.file));
+    expect(telegram.sentTo(601).find((m) => m.file)!.file!.bytes.equals(scan)).toBe(true);
+    expect(fake.attachments.size).toBe(0); // deleted from the REST API after relay
+
+    // A person on Telegram, a volunteer on Signal.
+    const q = { id: 602, language_code: "ru" };
+    const [choose] = await (async () => { telegram.push(textUpdate(q, "/start")); await telegram.until(() => telegram.sentTo(602).length > 0); return telegram.sentTo(602); })();
+    const langButton = choose!.buttons.flat().find((b) => b.text === "Русский")!.callback_data!;
+    telegram.push(callbackUpdate(q, langButton, choose!.messageId));
+    await telegram.until(() => telegram.sentTo(602).length >= 3);
+    const notice = telegram.sentTo(602).at(-1)!;
+    telegram.push(callbackUpdate(q, notice.buttons.flat().find((b) => b.text === ru("privacy.agree"))!.callback_data!, notice.messageId));
+    await telegram.until(() => telegram.sentTo(602).length >= 5);
+    const menu = telegram.sentTo(602).at(-1)!;
+    telegram.push(callbackUpdate(q, "menu:lawyer", menu.messageId));
+    await telegram.until(() => telegram.sentTo(602).some((m) => /[A-Z0-9]{3}-[A-Z0-9]{3}/.test(m.text)));
+    const refB = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(telegram.sentTo(602).find((m) => /[A-Z0-9]{3}-[A-Z0-9]{3}/.test(m.text))!.text)![1]!;
+    await volunteerOnSignal.send(`/take ${refB}`);
+    await telegram.until(() => telegram.sentTo(602).some((m) => m.text.includes("Волонтёр")));
+    await volunteerOnSignal.send("Здравствуйте, я волонтёр");
+    await telegram.until(() => telegram.sentTo(602).some((m) => m.text.endsWith("Здравствуйте, я волонтёр")));
+    telegram.files.set("tg-file-1", Buffer.from("%PDF court"));
+    const doc = textUpdate(q, "x");
+    const message = doc.message as unknown as Record<string, unknown>;
+    delete message.text;
+    message.document = { file_id: "tg-file-1", file_unique_id: "u1", file_name: "court.pdf", mime_type: "application/pdf", file_size: 10 };
+    telegram.push(doc);
+    await until(() => fake.sentTo(volunteerOnSignal.uuid).some((m) => m.attachments.length > 0));
+    const relayed = fake.sentTo(volunteerOnSignal.uuid).find((m) => m.attachments.length > 0)!;
+    expect(relayed.attachments[0]).toMatchObject({ name: "court.pdf" });
+    expect(relayed.attachments[0]!.bytes.toString()).toBe("%PDF court");
+
+    // Nobody's uuid or chat id reaches the other side, the database or the logs.
+    for (const m of fake.sentTo(volunteerOnSignal.uuid)) expect(m.message).not.toContain("602");
+    for (const m of telegram.sentTo(601)) expect(m.text).not.toContain(p.uuid);
+    const bytes = desk.fileBytes();
+    for (const uuid of [p.uuid, volunteerOnSignal.uuid]) {
+      expect(bytes.includes(Buffer.from(uuid))).toBe(false);
+      expect(desk.logs.text).not.toContain(uuid);
+    }
+  });
+
+  it("loses no message and answers none twice across a dropped WebSocket", async () => {
+    await start();
+    const p = person();
+    await p.send("/start");
+    fake.dropConnections();
+    await until(() => fake.connections === 0);
+    const target = signal.handled + 1;
+    const { frame } = fake.incoming(p.uuid, "English");
+    fake.deliver(frame); // queued until the bot reconnects
+    await until(() => fake.connections > 0, 15_000);
+    await until(() => signal.handled >= target);
+    await signal.idle();
+    expect(p.messages.filter((m) => m === en("language.set"))).toHaveLength(1);
+    // signal-cli delivering the same envelope again changes nothing.
+    const count = p.messages.length;
+    fake.deliver(frame);
+    await new Promise((r) => setTimeout(r, 200));
+    await signal.idle();
+    expect(p.messages.length).toBe(count);
+  });
+
+  it("after a restart, handles what a crash left stored, once, and ignores envelopes seen before", async () => {
+    await start();
+    const p = person();
+    await onboard(p, "en");
+    const seen = fake.incoming(p.uuid, "kak udalit red notice");
+    const target = signal.handled + 1;
+    fake.deliver(seen.frame);
+    await until(() => signal.handled >= target);
+    await signal.stop();
+    // The process dies after storing an envelope, before handling it.
+    const crashed = fake.incoming(p.uuid, "what is a diffusion");
+    const inbox = new SignalInbox(desk.runtime.store.db, desk.runtime.keyring);
+    inbox.accept(p.uuid, crashed.timestamp, JSON.parse(crashed.frame));
+    desk = await desk.restart();
+    const before = p.messages.length;
+    await start({}, desk);
+    await until(() => p.messages.length > before);
+    expect(p.last()).toContain(en("entries.what-is-diffusion.a", { ns: "faq" }));
+    const after = p.messages.length;
+    fake.deliver(seen.frame);
+    fake.deliver(crashed.frame);
+    await new Promise((r) => setTimeout(r, 200));
+    await signal.idle();
+    expect(p.messages.length).toBe(after);
+    expect(desk.fileBytes().includes(Buffer.from(p.uuid))).toBe(false);
+  });
+
+  it("pauses on 429 and alerts admins on Telegram; trusts a changed safety number; ends chats with unregistered people", async () => {
+    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:700", SIGNAL_TRUST_NEW_KEYS: "true" });
+    tg = await runTelegram(desk.runtime.deps);
+    const p = person();
+    fake.failNext({ kind: "untrusted" }, p.uuid);
+    const [choose] = await p.send("/start");
+    expect(choose).toContain(en("language.choose"));
+    expect(fake.trusted).toContain(p.uuid);
+
+    // A person who left Signal: the Bot API error the relay treats as "unreachable".
+    fake.failNext({ kind: "unregistered" }, p.uuid);
+    await expect(signal.bot.api.sendMessage(signal.chatIdOf(p.uuid), "are you there?")).rejects.toMatchObject({ error_code: 403 });
+
+    fake.failNext({ kind: "rate-limit" });
+    const q = person();
+    await q.send("/help");
+    await telegram.until(() => telegram.sentTo(700).some((m) => m.text.includes("chal-token-1")));
+    const [health] = await (async () => {
+      telegram.push(textUpdate({ id: 700, language_code: "en" }, "/health"));
+      await telegram.until(() => telegram.sentTo(700).some((m) => m.text.startsWith(en("health.title"))));
+      return telegram.sentTo(700).filter((m) => m.text.startsWith(en("health.title")));
+    })();
+    expect(health!.text).toMatch(/signal: connected=true, lastError=rate-limited, pausedUntil=\d{4}-/);
+  });
+
+  it("ignores receipts, typing, sync, stories, calls and groups, and logs undecryptable envelopes without content", async () => {
+    const base = { sourceUuid: randomUUID(), timestamp: 1 };
+    expect(readEnvelope({ envelope: { ...base, receiptMessage: { isDelivery: true } } })).toEqual({ kind: "ignored", reason: "receipt" });
+    expect(readEnvelope({ envelope: { ...base, typingMessage: { action: "STARTED" } } })).toEqual({ kind: "ignored", reason: "typing" });
+    expect(readEnvelope({ envelope: { ...base, syncMessage: {} } })).toEqual({ kind: "ignored", reason: "sync" });
+    expect(readEnvelope({ envelope: { ...base, storyMessage: {} } })).toEqual({ kind: "ignored", reason: "story" });
+    expect(readEnvelope({ envelope: { ...base, callMessage: {} } })).toEqual({ kind: "ignored", reason: "call" });
+    expect(readEnvelope({ envelope: { ...base, dataMessage: { message: "hi", groupInfo: { groupId: "g" } } } })).toEqual({ kind: "ignored", reason: "group" });
+    expect(readEnvelope({ envelope: { ...base, sourceUuid: "not-a-uuid", dataMessage: { message: "hi" } } })).toEqual({ kind: "ignored", reason: "malformed" });
+    expect(readEnvelope({ exception: { message: "org.whispersystems.libsignal.InvalidMessageException", type: "ProtocolInvalidMessageException" }, envelope: base })).toEqual({ kind: "error" });
+    expect(readEnvelope({ params: { envelope: { ...base, dataMessage: { message: "hi" } } } })).toMatchObject({ kind: "message", text: "hi" });
+
+    await start();
+    const uuid = randomUUID();
+    fake.deliver(JSON.stringify({ envelope: { ...base, sourceUuid: uuid, receiptMessage: { isRead: true } }, account: BOT_NUMBER }));
+    fake.deliver(JSON.stringify({ envelope: { ...base, sourceUuid: uuid, dataMessage: { message: "secret words", groupInfo: { groupId: "g" } } }, account: BOT_NUMBER }));
+    fake.deliver(JSON.stringify({ exception: { message: `cannot decrypt from ${uuid}`, type: "ProtocolUntrustedIdentityException" }, envelope: { sourceUuid: uuid, timestamp: 9 }, account: BOT_NUMBER }));
+    await until(() => desk.logs.text.includes("could not be decrypted"));
+    expect(fake.sentTo(uuid)).toHaveLength(0);
+    expect(desk.logs.text).not.toContain(uuid);
+    expect(desk.logs.text).not.toContain("secret words");
+  });
+
+  it("accepts both reply shapes of /v2/send, and deletes messages remotely", async () => {
+    await start();
+    fake.sendReply = "array";
+    const p = person();
+    await p.send("/help");
+    expect(p.last()).toBe(en("help.text"));
+    const chatId = signal.chatIdOf(p.uuid);
+    const sent = await signal.bot.api.sendMessage(chatId, "to be deleted");
+    await signal.bot.api.deleteMessage(chatId, sent.message_id);
+    expect(fake.deleted).toEqual([{ recipient: p.uuid, timestamp: fake.sentTo(p.uuid).at(-1)!.timestamp }]);
+  });
+});
