@@ -52,8 +52,9 @@ async function onboard(p: SignalPerson, lang: "be" | "ru" | "en"): Promise<void>
 
 describe("Signal: the same bot through signal-cli-rest-api", () => {
   it("onboards with numbered choices, sets the disappearing timer and shows typing", async () => {
-    await start();
+    await start({ ADMINS: "signal:+15555550123" });
     const p = person();
+    fake.numbers.set(p.uuid, "+15555550123");
     const [choose] = await p.send("/start");
     expect(choose).toContain(en("language.choose"));
     expect(choose).toMatch(/\n1\. .+\n2\. .+\n3\. /);
@@ -68,6 +69,13 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     expect(fake.expirations.get(p.uuid)).toBe(7 * 24 * 3600);
     expect(fake.typing.some((t) => t.recipient === p.uuid && t.on)).toBe(true);
     expect(fake.typing.some((t) => t.recipient === p.uuid && !t.on)).toBe(true);
+    // An admin named by number is recognised by the number Signal shows.
+    const [health] = await p.send("/health");
+    expect(health).toContain(be("health.title"));
+    for (const id of [p.uuid, "+15555550123", "15555550123"]) {
+      expect(desk.fileBytes().includes(Buffer.from(id)), id).toBe(false);
+      expect(desk.logs.text).not.toContain(id);
+    }
   });
 
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {

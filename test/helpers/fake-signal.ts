@@ -105,6 +105,9 @@ export class FakeSignal {
   }
 
   /** A person's message as signal-cli delivers it; returns the raw item and its timestamp. */
+  /** Numbers people share with the bot (most hide theirs), by uuid. */
+  readonly numbers = new Map<string, string>();
+
   incoming(uuid: string, text: string | undefined, attachments: { name: string; mime: string; bytes: Buffer }[] = []): { frame: string; timestamp: number } {
     const timestamp = ++this.#clock;
     const described = attachments.map((a) => {
@@ -114,7 +117,7 @@ export class FakeSignal {
     });
     const frame = JSON.stringify({
       envelope: {
-        source: uuid, sourceNumber: null, sourceUuid: uuid, sourceName: "", sourceDevice: 1, timestamp,
+        source: this.numbers.get(uuid) ?? uuid, sourceNumber: this.numbers.get(uuid) ?? null, sourceUuid: uuid, sourceName: "", sourceDevice: 1, timestamp,
         serverReceivedTimestamp: timestamp, serverDeliveredTimestamp: timestamp,
         dataMessage: { timestamp, message: text ?? null, expiresInSeconds: 0, viewOnce: false, ...(described.length > 0 ? { attachments: described } : {}) },
       },
