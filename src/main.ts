@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from "./config/env.js";
 import { MasterKeyError } from "./crypto/master-key.js";
 import { WrongKeyError } from "./db/open.js";
 import pino from "pino";
+import { startBroadcasting } from "./bot/broadcast-sender.js";
 import { createLogger } from "./log/logger.js";
 import { createRuntime } from "./runtime.js";
 import { runConsole } from "./transports/console.js";
@@ -36,8 +37,9 @@ async function main(): Promise<void> {
 
   if (!config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL) {
     log.info("no messenger configured: starting the console chat");
+    startBroadcasting(runtime.deps);
     await runConsole(runtime.deps);
-    runtime.close();
+    await runtime.close();
     return;
   }
 
@@ -50,9 +52,10 @@ async function main(): Promise<void> {
     const signal = await runSignal(runtime);
     stops.push(() => signal.stop());
   }
+  startBroadcasting(runtime.deps);
   const shutdown = async () => {
     await Promise.all(stops.map((stop) => stop()));
-    runtime.close();
+    await runtime.close();
     process.exit(0);
   };
   process.once("SIGINT", shutdown);

@@ -1,5 +1,7 @@
 import { MemorySessionStorage } from "grammy";
 import { AuditLog } from "./audit/audit.js";
+import { Broadcasts } from "./broadcast/broadcasts.js";
+import { Subscriptions } from "./broadcast/subscriptions.js";
 import type { AppDeps } from "./bot/deps.js";
 import { Cases } from "./cases/cases.js";
 import type { Config } from "./config/env.js";
@@ -27,7 +29,8 @@ export interface Runtime {
   deps: AppDeps;
   store: Store;
   keyring: Keyring;
-  close(): void;
+  /** Stops background work, waits for sends in flight, closes the database. */
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -69,6 +72,11 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     realertMs: config.URGENT_REALERT_MINUTES * 60_000,
   }, now);
 
+  const subscriptions = new Subscriptions(store.db, vault, now);
+  const broadcasts = new Broadcasts(store.db, subscriptions, contacts, now);
+  const inFlight = broadcasts.recover();
+  if (inFlight > 0) log.warn({ ambiguous: inFlight }, "broadcast sends were in flight at the last stop; sent again, may arrive twice");
+
   const deps: AppDeps = {
     config,
     i18n,
@@ -80,6 +88,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     staff,
     audit,
     desk,
+    subscriptions,
+    broadcasts,
     routes: new Map(),
     health: new Map([["relay", () => ({ pending: outbox.pending(), ambiguous: outbox.ambiguous })]]),
     sessions: personal(),
@@ -95,5 +105,15 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     if (desk.realert() > 0 || outbox.nextDue() !== undefined) desk.kick().catch((err: unknown) => log.error({ err }, "relay delivery failed"));
   }, 5_000);
   tick.unref();
-  return { deps, store, keyring, close: () => { clearInterval(tick); stopPurge(); store.close(); } };
+  return {
+    deps,
+    store,
+    keyring,
+    close: async () => {
+      clearInterval(tick);
+      stopPurge();
+      await deps.broadcastRunner?.stop();
+      store.close();
+    },
+  };
 }

@@ -113,15 +113,25 @@ describe("onboarding", () => {
     expect(replies.map((m) => m.text).join("\n")).toContain(t("ru")("entries.ccf-deletion-request.a", { ns: "faq" }));
   });
 
-  it("says politely that unbuilt menu entries are coming, without crashing", async () => {
+  it("answers every main menu entry", async () => {
     const person = desk.chat.user({ id: 11, languageCode: "en" });
     await person.send("/start");
     await person.press("English");
     await person.press(t("en")("privacy.agree"));
-    for (const item of ["travel"]) {
+    const expected: Record<string, string> = {
+      faq: t("en")("faq.choose_topic"),
+      travel: t("en")("travel.choose"),
+      language: t("en")("language.choose"),
+      forget: t("en")("forget.confirm"),
+    };
+    for (const [item, text] of Object.entries(expected)) {
+      await person.send("/menu");
       const [reply] = await person.press(t("en")(`menu.${item}`));
-      expect(reply!.text).toBe(t("en")(`soon.${item}`));
+      expect(reply!.text, item).toBe(text);
     }
+    await person.send("/menu");
+    const [opened] = await person.press(t("en")("menu.lawyer"));
+    expect(opened!.text).toMatch(/[A-Z0-9]{3}-[A-Z0-9]{3}/);
   });
 
   it("erases a consenting person after one confirmation", async () => {

@@ -36,7 +36,7 @@ afterEach(async () => {
   await tg?.stop();
   tg = undefined;
   await signal?.stop();
-  desk?.close();
+  await desk?.close();
   await fake.stop();
   await telegram.stop();
 });

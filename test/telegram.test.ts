@@ -18,7 +18,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await telegram?.stop();
   telegram = undefined;
-  desk.close();
+  await desk.close();
   await fake.stop();
 });
 

@@ -4,12 +4,14 @@ import { Bot, BotError, Composer, type ApiClientOptions, type Context } from "gr
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
+import { BROADCAST, createBroadcastConversation } from "./conversations/broadcast.js";
 import { createIntake, INTAKE } from "./conversations/intake.js";
 import { createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
 import { relay } from "./handlers/relay.js";
 import { staffCommands } from "./handlers/staff.js";
+import { travel } from "./handlers/travel.js";
 import { emergency } from "./handlers/emergency.js";
 import { answerFreeText, faqHandlers } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     },
   }));
   app.use(createConversation(createIntake(deps), INTAKE));
+  app.use(createConversation(createBroadcastConversation(deps), BROADCAST));
+  app.use(travel(deps));
   app.use(onboarding(deps));
   app.use(menu(deps));
   app.use(forget(deps));

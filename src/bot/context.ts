@@ -21,6 +21,8 @@ export interface SessionData {
   pendingHandoff?: "normal" | "urgent";
   /** "Other matches" of the last free-text search. */
   matches?: string[];
+  /** Places being chosen for travel warnings, until saved. */
+  places?: string[];
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */
   touched?: number;
 }

@@ -2,7 +2,8 @@ import { GrammyError, HttpError, InputFile } from "grammy";
 import { DeliveryFailure, type RelayPayload, type Send } from "../relay/outbox.js";
 import type { Route } from "./route.js";
 
-function translate(error: unknown): unknown {
+/** Bot API errors in the outbox's and the broadcast runner's terms. */
+export function translate(error: unknown): unknown {
   if (error instanceof GrammyError) {
     if (error.error_code === 429) return new DeliveryFailure("retry", (error.parameters.retry_after ?? 1) * 1000);
     if (error.error_code >= 500) return new DeliveryFailure("retry");

@@ -1,6 +1,9 @@
 import type { VersionedState, ConversationData } from "@grammyjs/conversations";
 import type { i18n } from "i18next";
 import type { AuditLog } from "../audit/audit.js";
+import type { Broadcasts } from "../broadcast/broadcasts.js";
+import type { BroadcastRunner } from "../broadcast/runner.js";
+import type { Subscriptions } from "../broadcast/subscriptions.js";
 import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
@@ -24,6 +27,10 @@ export interface AppDeps {
   staff: Staff;
   audit: AuditLog;
   desk: HandoffDesk;
+  subscriptions: Subscriptions;
+  broadcasts: Broadcasts;
+  /** Set once the transports are up and sending can start. */
+  broadcastRunner?: BroadcastRunner;
   /** Each running transport, by messenger name, for relaying between them. */
   routes: Map<string, Route>;
   /** What `/health` reports, by component. */

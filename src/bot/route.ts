@@ -21,12 +21,16 @@ export interface FileBytes {
  */
 export interface Route {
   api: Api;
+  /** The same messenger without automatic retries, for bulk sending that paces and retries itself. */
+  bulkApi?: Api;
   /** The chat id grammY uses for an address's chat id on this messenger. */
   chatIdOf(addressChatId: string): number;
   /** The address chat id (what is stored, sealed) of a grammY chat id. */
   addressOf(chatId: number): string;
   /** Whether a file can be passed within this messenger by copying the message. */
   canCopy: boolean;
+  /** Whether an edited message changes in place (Signal sends it again instead). */
+  editsInPlace: boolean;
   /** Fetches a file into memory; it never touches the disk. */
   download(file: FileRef): Promise<FileBytes>;
   /** Called when the relay takes a file, so the transport does not discard it. */
@@ -41,4 +45,5 @@ export interface Route {
 export const numericChats = {
   chatIdOf: (id: string) => Number(id),
   addressOf: (id: number) => String(id),
+  editsInPlace: true,
 };

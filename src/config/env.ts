@@ -65,6 +65,9 @@ const schema = z
     RELAY_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     URGENT_REALERT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
     MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(20),
+    BROADCAST_TELEGRAM_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(25),
+    BROADCAST_SIGNAL_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
+    BROADCAST_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -63,6 +63,8 @@ export function connect(path: string): Database.Database {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("secure_delete = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // With WAL, NORMAL survives a killed process; only a power cut can lose the last commits.
+  sqlite.pragma("synchronous = NORMAL");
   return sqlite;
 }
 

@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One row per person who agreed to be stored. Nothing here is readable
@@ -128,3 +128,44 @@ export const signalInbox = sqliteTable("signal_inbox", {
   receivedAt: integer("received_at").notNull(),
   handledAt: integer("handled_at"),
 }, (t) => [index("signal_inbox_handled").on(t.handledAt)]);
+
+/** Which places a person wants travel warnings about, sealed with their key. */
+export const subscriptions = sqliteTable("subscriptions", {
+  contactId: text("contact_id").primaryKey().references(() => contacts.id, { onDelete: "cascade" }),
+  places: blob("places", { mode: "buffer" }).notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * A travel warning and its sending job. The texts are the admins' public
+ * warnings; who receives them is in `broadcast_deliveries`, fixed at confirm.
+ */
+export const broadcasts = sqliteTable("broadcasts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  status: text("status", { enum: ["running", "done", "cancelled"] }).notNull(),
+  createdBy: text("created_by").notNull(),
+  /** The admin to report progress to: their staff id and the message edited in place. */
+  adminId: text("admin_id"),
+  progressMessageId: integer("progress_message_id"),
+  texts: text("texts", { mode: "json" }).$type<Record<string, string>>().notNull(),
+  fallback: text("fallback").notNull(),
+  target: text("target", { mode: "json" }).$type<{ kind: "all" } | { kind: "places"; places: string[] } | { kind: "language"; language: string }>().notNull(),
+  total: integer("total").notNull(),
+  /** Sends that were in flight when the process died: they may have arrived twice. */
+  ambiguous: integer("ambiguous").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+  finishedAt: integer("finished_at"),
+});
+
+export const broadcastDeliveries = sqliteTable("broadcast_deliveries", {
+  broadcastId: integer("broadcast_id").notNull().references(() => broadcasts.id, { onDelete: "cascade" }),
+  contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+  seq: integer("seq").notNull(),
+  messenger: text("messenger").notNull(),
+  state: text("state", { enum: ["pending", "sending", "sent", "failed"] }).notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAt: integer("next_at").notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.broadcastId, t.contactId] }),
+  index("broadcast_deliveries_queue").on(t.broadcastId, t.messenger, t.state, t.seq),
+]);

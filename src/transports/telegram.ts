@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { webhookCallback, type Bot } from "grammy";
+import { Api, webhookCallback, type Bot } from "grammy";
 import { createBot } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
 import type { AppDeps } from "../bot/deps.js";
@@ -40,6 +40,8 @@ export function createTelegramBot(deps: AppDeps): Bot<BotContext> {
   });
   // Waits out 429s and retries 5xx/network errors instead of dropping replies.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false }));
+  // Bulk sending paces and retries itself.
+  deps.routes.get("telegram")!.bulkApi = new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT });
   return bot;
 }
 

@@ -34,7 +34,7 @@ export interface TestDesk {
   fileBytes(): Buffer;
   /** Closes the application, keeping its files, and opens a new one on them. */
   restart(): Promise<TestDesk>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A fresh application on a real SQLite file in a temporary folder, driven in memory. */
@@ -62,11 +62,11 @@ export async function createTestDesk(
       return Buffer.concat(files.map((f) => readFileSync(f)));
     },
     restart: async () => {
-      runtime.close();
+      await runtime.close();
       return createTestDesk({ ...env, MASTER_KEY: config.MASTER_KEY! }, dir, now);
     },
-    close: () => {
-      runtime.close();
+    close: async () => {
+      await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@ import { INTAKE } from "../conversations/intake.js";
 import { sendTopics } from "./faq.js";
 import { requestHuman } from "./handoff.js";
 import { sendMyData } from "./mydata.js";
+import { askPlaces } from "./travel.js";
 import { askForget } from "./forget.js";
 import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
 
@@ -34,7 +35,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "intake": return await ctx.conversation.enter(INTAKE, ctx.contact!.id, ctx.language);
       case "lawyer": return await requestHuman(ctx, deps, false);
       case "urgent": return await requestHuman(ctx, deps, true);
-      default: return await ctx.reply(ctx.t(`soon.${item}`));
+      case "travel": return await askPlaces(ctx, deps);
     }
   });
   return composer;

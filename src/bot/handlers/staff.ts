@@ -3,7 +3,9 @@ import { OUTCOMES } from "../../cases/cases.js";
 import type { Role, StaffMember } from "../../staff/staff.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { BROADCAST } from "../conversations/broadcast.js";
 import { summaryText } from "../conversations/intake.js";
+import { placeNames } from "./travel.js";
 import { answerText } from "./faq.js";
 
 const MINUTE = 60_000;
@@ -98,6 +100,33 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply([intro, ctx.t("queue.title"), ...lines].filter(Boolean).join("\n"), { reply_markup: kb });
   };
   composer.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
+
+  composer.command("broadcast", guard("admin", (ctx, member) => ctx.conversation.enter(BROADCAST, member.id, ctx.language)));
+
+  composer.command("broadcasts", guard("admin", async (ctx) => {
+    const jobs = deps.broadcasts.list();
+    if (jobs.length === 0) return await ctx.reply(ctx.t("broadcast.list_empty"));
+    const lines = jobs.map((job) => ctx.t("broadcast.list_item", {
+      id: job.id, status: ctx.t(`broadcast.status.${job.status}`), sent: deps.broadcasts.progress(job.id).sent, total: job.total,
+      created: new Date(job.createdAt).toISOString().slice(0, 16).replace("T", " "), by: job.createdBy,
+    }));
+    await ctx.reply([ctx.t("broadcast.list_title"), ...lines].join("\n"));
+  }));
+
+  composer.command("cancelbroadcast", guard("admin", async (ctx, member) => {
+    const id = Number(arg(ctx).replace(/^#/, ""));
+    if (!Number.isSafeInteger(id) || id <= 0) return await ctx.reply(ctx.t("broadcast.cancel_usage"));
+    if (!deps.broadcasts.cancel(id)) return await ctx.reply(ctx.t("broadcast.cancel_unknown"));
+    audit.record(member.pseudonym, "broadcast");
+    deps.broadcastRunner?.kick();
+    await ctx.reply(ctx.t("broadcast.cancel_done", { id }));
+  }));
+
+  composer.command("subscribers", guard("admin", async (ctx) => {
+    const counts = Object.entries(deps.subscriptions.counts()).sort((a, b) => b[1] - a[1]);
+    if (counts.length === 0) return await ctx.reply(ctx.t("broadcast.counts_empty"));
+    await ctx.reply([ctx.t("broadcast.counts_title"), ...counts.map(([place, n]) => `• ${placeNames(ctx, [place])}: ${n}`)].join("\n"));
+  }));
 
   composer.command("health", guard("admin", async (ctx) => {
     const lines = [...deps.health].map(([name, report]) =>

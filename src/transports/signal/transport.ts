@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { Bot } from "grammy";
+import { Api, type Bot } from "grammy";
 import WebSocket from "ws";
 import { createBot, dispatch } from "../../bot/app.js";
 import type { BotContext } from "../../bot/context.js";
@@ -83,6 +83,7 @@ export class SignalTransport {
           return number ? [number] : [];
         },
         canCopy: false,
+        editsInPlace: false,
         claim: (file) => void this.#claimed.add(file.fileId),
         download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
         release: async (file: FileRef) => {
@@ -93,6 +94,7 @@ export class SignalTransport {
     });
     // A REST API that is briefly down, or rate-limits, is waited out rather than dropping replies.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: api.fetch });
   }
 
   /** The numeric chat id grammY uses for a uuid: a keyed hash, stable across restarts. */

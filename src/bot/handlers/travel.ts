@@ -1,0 +1,69 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { ALL, isPlace, PLACES } from "../../broadcast/regions.js";
+import type { BotContext } from "../context.js";
+import type { AppDeps } from "../deps.js";
+import { consentKeyboard } from "../keyboards.js";
+
+const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
+
+function placesKeyboard(ctx: BotContext, chosen: string[]): InlineKeyboard {
+  const kb = new InlineKeyboard().text(mark(chosen.includes(ALL), ctx.t("travel.all")), `sub:toggle:${ALL}`).row();
+  PLACES.forEach((place, i) => {
+    kb.text(mark(chosen.includes(place), ctx.t(`travel.places.${place}`)), `sub:toggle:${place}`);
+    if (i % 2 === 1) kb.row();
+  });
+  return kb.row().text(ctx.t("travel.save"), "sub:save").row().text(ctx.t("travel.none"), "sub:none");
+}
+
+export function placeNames(ctx: BotContext, places: string[]): string {
+  return places.map((p) => (p === ALL ? ctx.t("travel.all") : ctx.t(`travel.places.${p}`))).join(", ");
+}
+
+/** "Travel warnings" and /subscribe: starts from the current choice, or the country of residence. */
+export async function askPlaces(ctx: BotContext, deps: AppDeps): Promise<void> {
+  const contact = ctx.contact!;
+  const current = deps.subscriptions.get(contact.id);
+  const residence = deps.drafts.load(contact.id)?.draft.answers.country ?? deps.cases.ofContact(contact.id).at(-1)?.summary.answers.country;
+  ctx.session.places = current ?? (residence && isPlace(residence) ? [residence] : []);
+  await ctx.reply(ctx.t("travel.choose"), { reply_markup: placesKeyboard(ctx, ctx.session.places) });
+}
+
+export function travel(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const needsConsent = async (ctx: BotContext) => {
+    await ctx.reply(ctx.t("privacy.consent_needed"), { reply_markup: consentKeyboard(ctx.t) });
+  };
+
+  composer.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : needsConsent(ctx)));
+  composer.command("unsubscribe", async (ctx) => {
+    const removed = ctx.contact ? deps.subscriptions.remove(ctx.contact.id) : false;
+    await ctx.reply(ctx.t(removed ? "travel.unsubscribed" : "travel.not_subscribed"));
+  });
+
+  composer.callbackQuery(/^sub:(toggle|save|none)(?::([A-Za-z]{2,10}))?$/, async (ctx) => {
+    if (!ctx.contact) {
+      await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+      return;
+    }
+    const [, action, place] = ctx.match;
+    const chosen = ctx.session.places ?? deps.subscriptions.get(ctx.contact.id) ?? [];
+    if (action === "toggle") {
+      if (!place || !isPlace(place)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+      ctx.session.places = chosen.includes(place) ? chosen.filter((p) => p !== place) : [...chosen, place];
+      await ctx.answerCallbackQuery();
+      // Edited in place on Telegram; messengers without buttons get the list again.
+      await ctx.editMessageReplyMarkup({ reply_markup: placesKeyboard(ctx, ctx.session.places) }).catch(() => undefined);
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    delete ctx.session.places;
+    if (action === "none") {
+      deps.subscriptions.remove(ctx.contact.id);
+      return await ctx.reply(ctx.t("travel.unsubscribed"));
+    }
+    if (chosen.length === 0) return await ctx.reply(ctx.t("travel.nothing_chosen"));
+    deps.subscriptions.set(ctx.contact.id, chosen);
+    await ctx.reply(ctx.t("travel.saved", { places: placeNames(ctx, chosen) }));
+  });
+  return composer;
+}

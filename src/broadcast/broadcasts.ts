@@ -1,0 +1,176 @@
+import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import type { Contacts } from "../contacts/contacts.js";
+import type { Db } from "../db/open.js";
+import { broadcastDeliveries, broadcasts } from "../db/schema.js";
+import { LANGUAGES } from "../i18n/languages.js";
+import { covers } from "./regions.js";
+import type { Subscriptions } from "./subscriptions.js";
+
+export type Target = typeof broadcasts.$inferSelect["target"];
+export type Broadcast = typeof broadcasts.$inferSelect;
+
+export interface Draft {
+  /** Text per language; missing ones fall back to `fallback`. */
+  texts: Record<string, string>;
+  fallback: string;
+  target: Target;
+}
+
+export interface Recipient {
+  contactId: string;
+  messenger: string;
+  language: string;
+}
+
+export interface Progress {
+  total: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  ambiguous: number;
+}
+
+/** The text a language gets: its own, or the fallback's. */
+export function textFor(draft: Pick<Draft, "texts" | "fallback">, language: string): string {
+  return draft.texts[language] ?? draft.texts[draft.fallback] ?? "";
+}
+
+/** Languages with no text of their own, which will get the fallback. */
+export function missingLanguages(draft: Pick<Draft, "texts">): string[] {
+  return LANGUAGES.filter((l) => !draft.texts[l]);
+}
+
+/**
+ * Broadcast jobs. The recipient list is fixed when the admin confirms; each
+ * delivery is a row whose state moves pending → sending → sent|failed, so a
+ * job resumes exactly where it stopped after a crash.
+ */
+export class Broadcasts {
+  constructor(
+    private readonly db: Db,
+    private readonly subscriptions: Subscriptions,
+    private readonly contacts: Contacts,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Who a draft would reach now. */
+  recipients(target: Target): Recipient[] {
+    const out: Recipient[] = [];
+    for (const { contactId, places } of this.subscriptions.all()) {
+      if (target.kind === "places" && !covers(places, target.places)) continue;
+      const contact = this.contacts.byId(contactId);
+      if (!contact) continue;
+      if (target.kind === "language" && contact.language !== target.language) continue;
+      out.push({ contactId, messenger: contact.address.messenger, language: contact.language });
+    }
+    return out;
+  }
+
+  /** Counts per messenger, for the confirmation step. */
+  countByMessenger(recipients: Recipient[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of recipients) counts[r.messenger] = (counts[r.messenger] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Confirms a draft: the job and its fixed recipient list, in one transaction. */
+  create(draft: Draft, createdBy: string, adminId: string | null): Broadcast {
+    const recipients = this.recipients(draft.target);
+    return this.db.transaction((tx) => {
+      const job = tx.insert(broadcasts).values({
+        status: "running", createdBy, adminId, texts: draft.texts, fallback: draft.fallback, target: draft.target,
+        total: recipients.length, createdAt: this.now(),
+      }).returning().get();
+      const rows = recipients.map((r, seq) => ({ broadcastId: job.id, contactId: r.contactId, seq, messenger: r.messenger, state: "pending" as const }));
+      for (let i = 0; i < rows.length; i += 500) tx.insert(broadcastDeliveries).values(rows.slice(i, i + 500)).run();
+      return job;
+    });
+  }
+
+  get(id: number): Broadcast | undefined {
+    return this.db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
+  }
+
+  list(limit = 10): Broadcast[] {
+    return this.db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(limit).all();
+  }
+
+  running(): Broadcast[] {
+    return this.db.select().from(broadcasts).where(eq(broadcasts.status, "running")).orderBy(asc(broadcasts.id)).all();
+  }
+
+  setProgressMessage(id: number, messageId: number): void {
+    this.db.update(broadcasts).set({ progressMessageId: messageId }).where(eq(broadcasts.id, id)).run();
+  }
+
+  cancel(id: number): boolean {
+    return this.db.update(broadcasts).set({ status: "cancelled", finishedAt: this.now() })
+      .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running"))).run().changes === 1;
+  }
+
+  /**
+   * After a crash: deliveries left "sending" were in flight. They go back to
+   * pending (so nobody is missed) and are counted as ambiguous (they may
+   * arrive twice).
+   */
+  recover(): number {
+    let total = 0;
+    for (const job of this.running()) {
+      const stuck = this.db.update(broadcastDeliveries).set({ state: "pending" })
+        .where(and(eq(broadcastDeliveries.broadcastId, job.id), eq(broadcastDeliveries.state, "sending"))).run().changes;
+      if (stuck > 0) this.db.update(broadcasts).set({ ambiguous: sql`${broadcasts.ambiguous} + ${stuck}` }).where(eq(broadcasts.id, job.id)).run();
+      total += stuck;
+    }
+    return total;
+  }
+
+  /** Due deliveries of one messenger after `afterSeq`, in order; they stay pending until `markSending`. */
+  duePage(id: number, messenger: string, afterSeq: number, limit: number): { contactId: string; seq: number }[] {
+    return this.db.select({ contactId: broadcastDeliveries.contactId, seq: broadcastDeliveries.seq }).from(broadcastDeliveries)
+      .where(and(
+        eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.messenger, messenger), eq(broadcastDeliveries.state, "pending"),
+        gt(broadcastDeliveries.seq, afterSeq), lte(broadcastDeliveries.nextAt, this.now()),
+      ))
+      .orderBy(asc(broadcastDeliveries.seq)).limit(limit).all();
+  }
+
+  /** Just before the send: from here until `settle`, a crash makes this delivery ambiguous. */
+  markSending(id: number, contactId: string): void {
+    this.db.update(broadcastDeliveries).set({ state: "sending" })
+      .where(and(eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.contactId, contactId))).run();
+  }
+
+  settle(id: number, contactId: string, outcome: "sent" | "failed" | { retryAt: number }): void {
+    const set = typeof outcome === "string"
+      ? { state: outcome }
+      : { state: "pending" as const, nextAt: outcome.retryAt, attempts: sql`${broadcastDeliveries.attempts} + 1` };
+    this.db.update(broadcastDeliveries).set(set)
+      .where(and(eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.contactId, contactId))).run();
+  }
+
+  /** Messengers that still have deliveries to make for a job. */
+  messengersLeft(id: number): string[] {
+    return this.db.selectDistinct({ messenger: broadcastDeliveries.messenger }).from(broadcastDeliveries)
+      .where(and(eq(broadcastDeliveries.broadcastId, id), inArray(broadcastDeliveries.state, ["pending", "sending"]))).all()
+      .map((r) => r.messenger);
+  }
+
+  progress(id: number): Progress {
+    const job = this.get(id);
+    const rows = this.db.select({ state: broadcastDeliveries.state, n: sql<number>`count(*)` }).from(broadcastDeliveries)
+      .where(eq(broadcastDeliveries.broadcastId, id)).groupBy(broadcastDeliveries.state).all();
+    const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    return {
+      total: job?.total ?? 0,
+      sent: count("sent"),
+      failed: count("failed"),
+      pending: count("pending") + count("sending"),
+      ambiguous: job?.ambiguous ?? 0,
+    };
+  }
+
+  finish(id: number): void {
+    this.db.update(broadcasts).set({ status: "done", finishedAt: this.now() })
+      .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running"))).run();
+  }
+}

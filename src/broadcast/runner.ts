@@ -1,0 +1,184 @@
+import type { Address, Contacts } from "../contacts/contacts.js";
+import { DeliveryFailure } from "../relay/outbox.js";
+import type { Broadcast, Broadcasts, Progress } from "./broadcasts.js";
+
+export interface RunnerOptions {
+  /** Messages per second per messenger; unknown messengers use `defaultRate`. */
+  rates: Record<string, number>;
+  defaultRate: number;
+  /** Sends under way at once per messenger; also the most that can be ambiguous after a crash. */
+  slots: number;
+  /** At most one message per chat per this many ms (Telegram: 1 per second). */
+  perChatMs: number;
+  /** How often the admin's progress report is refreshed. */
+  progressMs: number;
+  now?: () => number;
+}
+
+export interface RunnerEvents {
+  /** Renders what one recipient gets. */
+  render(job: Broadcast, language: string): string;
+  send(to: Address, text: string): Promise<void>;
+  progress(job: Broadcast, progress: Progress, rate: number, final: boolean): void | Promise<void>;
+  /** The messenger says this person is gone: their subscription ends. */
+  unreachable(contactId: string): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Paces sends to a rate: the schedule accumulates, so coarse timers still average out exactly. */
+class Pacer {
+  #next = 0;
+  constructor(private readonly interval: number, private readonly now: () => number) {}
+
+  async wait(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.#next);
+    this.#next = at + this.interval;
+    if (at - now > 1) await sleep(at - now);
+  }
+
+  pauseUntil(time: number): void {
+    this.#next = Math.max(this.#next, time);
+  }
+}
+
+/**
+ * Sends broadcast jobs, one lane per messenger, each paced to its rate with
+ * a few sends in flight. Every delivery is marked "sending" just before it
+ * goes and settled right after, so a crash leaves at most `slots` per lane
+ * in doubt. Interactive traffic is not paced here and keeps flowing.
+ */
+export class BroadcastRunner {
+  readonly #now: () => number;
+  #running = false;
+  #lanes = new Map<string, Promise<void>>();
+  #lastToChat = new Map<string, number>();
+  #wake: (() => void) | undefined;
+
+  constructor(
+    private readonly broadcasts: Broadcasts,
+    private readonly contacts: Contacts,
+    private readonly events: RunnerEvents,
+    private readonly options: RunnerOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  start(messengers: string[]): void {
+    if (this.#running) return;
+    this.#running = true;
+    for (const messenger of messengers) this.#lanes.set(messenger, this.#lane(messenger));
+  }
+
+  /** Wakes idle lanes, e.g. after a job was confirmed. */
+  kick(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.kick();
+    await Promise.all(this.#lanes.values());
+    this.#lanes.clear();
+  }
+
+  async #idle(ms: number): Promise<void> {
+    await Promise.race([sleep(ms), new Promise<void>((resolve) => {
+      const previous = this.#wake;
+      this.#wake = () => {
+        previous?.();
+        resolve();
+      };
+    })]);
+  }
+
+  async #lane(messenger: string): Promise<void> {
+    const rate = this.options.rates[messenger] ?? this.options.defaultRate;
+    const pacer = new Pacer(1000 / rate, this.#now);
+    const inFlight = new Set<Promise<void>>();
+    let lastReport = 0;
+    let sentSinceReport = 0;
+
+    while (this.#running) {
+      const job = this.broadcasts.running().find((j) => this.broadcasts.messengersLeft(j.id).includes(messenger));
+      if (!job) {
+        await this.#idle(500);
+        continue;
+      }
+      let cursorEmpty = true;
+      for (const due of this.#due(job.id, messenger)) {
+        cursorEmpty = false;
+        if (!this.#running || this.broadcasts.get(job.id)?.status !== "running") break;
+        while (inFlight.size >= this.options.slots) await Promise.race(inFlight);
+        await pacer.wait();
+        const contact = this.contacts.byId(due);
+        if (!contact) {
+          this.broadcasts.settle(job.id, due, "failed");
+          continue;
+        }
+        const chatKey = `${contact.address.messenger}:${contact.address.chatId}`;
+        const last = this.#lastToChat.get(chatKey) ?? 0;
+        if (this.#now() - last < this.options.perChatMs) {
+          this.broadcasts.settle(job.id, due, { retryAt: last + this.options.perChatMs });
+          continue;
+        }
+        this.broadcasts.markSending(job.id, due);
+        this.#lastToChat.set(chatKey, this.#now());
+        const task = this.events.send(contact.address, this.events.render(job, contact.language))
+          .then(() => {
+            this.broadcasts.settle(job.id, due, "sent");
+            sentSinceReport++;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof DeliveryFailure && error.kind === "unreachable") {
+              this.broadcasts.settle(job.id, due, "failed");
+              this.events.unreachable(due);
+            } else if (error instanceof DeliveryFailure && error.kind === "rejected") {
+              this.broadcasts.settle(job.id, due, "failed");
+            } else {
+              const wait = error instanceof DeliveryFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
+              pacer.pauseUntil(this.#now() + wait);
+              this.broadcasts.settle(job.id, due, { retryAt: this.#now() + wait });
+            }
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+
+        if (this.#now() - lastReport >= this.options.progressMs) {
+          const elapsed = Math.max(1, this.#now() - lastReport);
+          const currentRate = lastReport === 0 ? rate : (sentSinceReport * 1000) / elapsed;
+          lastReport = this.#now();
+          sentSinceReport = 0;
+          void this.events.progress(job, this.broadcasts.progress(job.id), currentRate, false);
+        }
+      }
+      await Promise.all(inFlight);
+      const fresh = this.broadcasts.get(job.id);
+      if (fresh?.status === "running" && this.broadcasts.messengersLeft(job.id).length === 0) {
+        this.broadcasts.finish(job.id);
+        await this.events.progress(this.broadcasts.get(job.id)!, this.broadcasts.progress(job.id), rate, true);
+      } else if (fresh?.status === "cancelled") {
+        await this.events.progress(fresh, this.broadcasts.progress(job.id), rate, true);
+      } else if (cursorEmpty) {
+        // Only retries waiting for their time are left.
+        await this.#idle(200);
+      }
+    }
+  }
+
+  /** Pending deliveries that are due, in order, read in pages so that new ones and retries are seen. */
+  *#due(jobId: number, messenger: string): Generator<string> {
+    let after = -1;
+    for (;;) {
+      const page = this.broadcasts.duePage(jobId, messenger, after, 256);
+      if (page.length === 0) return;
+      for (const row of page) {
+        after = row.seq;
+        yield row.contactId;
+      }
+    }
+  }
+}
