@@ -10,7 +10,7 @@ import { createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
 import { relay } from "./handlers/relay.js";
-import { staffCommands } from "./handlers/staff.js";
+import { broadcastCommand, staffCommands } from "./handlers/staff.js";
 import { travel } from "./handlers/travel.js";
 import { emergency } from "./handlers/emergency.js";
 import { answerFreeText, faqHandlers } from "./handlers/faq.js";
@@ -48,6 +48,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   }));
   app.use(createConversation(createIntake(deps), INTAKE));
   app.use(createConversation(createBroadcastConversation(deps), BROADCAST));
+  app.use(broadcastCommand(deps));
   app.use(travel(deps));
   app.use(onboarding(deps));
   app.use(menu(deps));

@@ -24,7 +24,8 @@ export function emergency(deps: AppDeps): Composer<BotContext> {
   });
   composer.on("message:text", async (ctx, next) => {
     const text = ctx.message.text;
-    if (text.startsWith("/") || !isEmergency(text)) return await next();
+    // Staff write about detentions (warnings, notes); they have /sos and the button.
+    if (text.startsWith("/") || ctx.staff || !isEmergency(text)) return await next();
     const result = deps.faq.match(text);
     const related = [result.best, ...result.others].flatMap((m) => (m ? [m.id] : [])).filter((id) => id !== "emergency-detained-now");
     await sendChecklist(ctx, related);

@@ -18,6 +18,32 @@ function waited(ctx: BotContext, since: number, now: number): string {
   return ctx.t("queue.days", { count: Math.round(minutes / 1440) });
 }
 
+const arg = (ctx: BotContext) => (typeof ctx.match === "string" ? ctx.match.trim() : "");
+
+/**
+ * Runs `handler` for staff of at least `role`. The role is read from the
+ * database on every update; anyone else gets the same answer as for an
+ * unknown command, and the attempt goes to the audit log.
+ */
+export function requireRole(deps: AppDeps, role: Role, handler: (ctx: BotContext, member: StaffMember) => Promise<unknown>) {
+  return async (ctx: BotContext) => {
+    const member = ctx.staff;
+    if (!member || (role === "admin" && member.role !== "admin")) {
+      deps.audit.record(member?.pseudonym ?? "stranger", ctx.callbackQuery ? "forged" : "denied");
+      if (ctx.callbackQuery) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+      return await ctx.reply(ctx.t("help.text"));
+    }
+    await handler(ctx, member);
+  };
+}
+
+/** /broadcast enters a conversation, so it is installed after the conversations are. */
+export function broadcastCommand(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("broadcast", requireRole(deps, "admin", (ctx, member) => ctx.conversation.enter(BROADCAST, member.id, ctx.language)));
+  return composer;
+}
+
 /**
  * Staff commands. The role is read from the database on every update; a
  * stranger gets the same answer as for any unknown command (so the commands
@@ -27,17 +53,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { desk, staff, audit } = deps;
 
-  const guard = (role: Role, handler: (ctx: BotContext, member: StaffMember) => Promise<unknown>) =>
-    async (ctx: BotContext) => {
-      const member = ctx.staff;
-      if (!member || (role === "admin" && member.role !== "admin")) {
-        audit.record(member?.pseudonym ?? "stranger", ctx.callbackQuery ? "forged" : "denied");
-        if (ctx.callbackQuery) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-        return await ctx.reply(ctx.t("help.text"));
-      }
-      await handler(ctx, member);
-    };
-  const arg = (ctx: BotContext) => (typeof ctx.match === "string" ? ctx.match.trim() : "");
+  const guard = (role: Role, handler: (ctx: BotContext, member: StaffMember) => Promise<unknown>) => requireRole(deps, role, handler);
 
   composer.command("join", async (ctx) => {
     const member = staff.join(ctx.address, arg(ctx), ctx.language);
@@ -100,8 +116,6 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply([intro, ctx.t("queue.title"), ...lines].filter(Boolean).join("\n"), { reply_markup: kb });
   };
   composer.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
-
-  composer.command("broadcast", guard("admin", (ctx, member) => ctx.conversation.enter(BROADCAST, member.id, ctx.language)));
 
   composer.command("broadcasts", guard("admin", async (ctx) => {
     const jobs = deps.broadcasts.list();
