@@ -6,6 +6,7 @@ CREATE TABLE `broadcast_deliveries` (
 	`state` text NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_at` integer DEFAULT 0 NOT NULL,
+	`settled_at` integer,
 	PRIMARY KEY(`broadcast_id`, `contact_id`),
 	FOREIGN KEY (`broadcast_id`) REFERENCES `broadcasts`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade

@@ -5,9 +5,6 @@ import pino from "pino";
 import { startBroadcasting } from "./bot/broadcast-sender.js";
 import { createLogger } from "./log/logger.js";
 import { createRuntime } from "./runtime.js";
-import { runConsole } from "./transports/console.js";
-import { runSignal } from "./transports/signal/run.js";
-import { runTelegram } from "./transports/telegram.js";
 
 /** Starts whichever messengers are configured, or the console chat when none is. */
 async function main(): Promise<void> {
@@ -37,18 +34,22 @@ async function main(): Promise<void> {
 
   if (!config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL) {
     log.info("no messenger configured: starting the console chat");
+    const { runConsole } = await import("./transports/console.js");
     startBroadcasting(runtime.deps);
     await runConsole(runtime.deps);
     await runtime.close();
     return;
   }
 
+  // Only the configured transports are loaded: a restart reaches its first send sooner.
   const stops: (() => Promise<void>)[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { runTelegram } = await import("./transports/telegram.js");
     const telegram = await runTelegram(runtime.deps);
     stops.push(() => telegram.stop());
   }
   if (config.SIGNAL_API_URL) {
+    const { runSignal } = await import("./transports/signal/run.js");
     const signal = await runSignal(runtime);
     stops.push(() => signal.stop());
   }

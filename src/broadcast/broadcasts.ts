@@ -40,18 +40,58 @@ export function missingLanguages(draft: Pick<Draft, "texts">): string[] {
   return LANGUAGES.filter((l) => !draft.texts[l]);
 }
 
+/** Broadcast jobs and their counters: nothing personal, readable without the key. */
+export class BroadcastLedger {
+  constructor(protected readonly db: Db, protected readonly now: () => number = Date.now) {}
+
+  get(id: number): Broadcast | undefined {
+    return this.db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
+  }
+
+  list(limit = 10): Broadcast[] {
+    return this.db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(limit).all();
+  }
+
+  running(): Broadcast[] {
+    return this.db.select().from(broadcasts).where(eq(broadcasts.status, "running")).orderBy(asc(broadcasts.id)).all();
+  }
+
+  progress(id: number): Progress {
+    const job = this.get(id);
+    const rows = this.db.select({ state: broadcastDeliveries.state, n: sql<number>`count(*)` }).from(broadcastDeliveries)
+      .where(eq(broadcastDeliveries.broadcastId, id)).groupBy(broadcastDeliveries.state).all();
+    const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    return {
+      total: job?.total ?? 0,
+      sent: count("sent"),
+      failed: count("failed"),
+      pending: count("pending") + count("sending"),
+      ambiguous: job?.ambiguous ?? 0,
+    };
+  }
+
+  /** Deliveries settled per second over the last `windowMs`. */
+  rate(id: number, windowMs = 10_000): number {
+    const row = this.db.select({ n: sql<number>`count(*)` }).from(broadcastDeliveries)
+      .where(and(eq(broadcastDeliveries.broadcastId, id), gt(broadcastDeliveries.settledAt, this.now() - windowMs))).get();
+    return ((row?.n ?? 0) * 1000) / windowMs;
+  }
+}
+
 /**
  * Broadcast jobs. The recipient list is fixed when the admin confirms; each
  * delivery is a row whose state moves pending → sending → sent|failed, so a
  * job resumes exactly where it stopped after a crash.
  */
-export class Broadcasts {
+export class Broadcasts extends BroadcastLedger {
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly subscriptions: Subscriptions,
     private readonly contacts: Contacts,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    super(db, now);
+  }
 
   /** Who a draft would reach now. */
   recipients(target: Target): Recipient[] {
@@ -87,17 +127,8 @@ export class Broadcasts {
     });
   }
 
-  get(id: number): Broadcast | undefined {
-    return this.db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
-  }
 
-  list(limit = 10): Broadcast[] {
-    return this.db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(limit).all();
-  }
 
-  running(): Broadcast[] {
-    return this.db.select().from(broadcasts).where(eq(broadcasts.status, "running")).orderBy(asc(broadcasts.id)).all();
-  }
 
   setProgressMessage(id: number, messageId: number): void {
     this.db.update(broadcasts).set({ progressMessageId: messageId }).where(eq(broadcasts.id, id)).run();
@@ -142,7 +173,7 @@ export class Broadcasts {
 
   settle(id: number, contactId: string, outcome: "sent" | "failed" | { retryAt: number }): void {
     const set = typeof outcome === "string"
-      ? { state: outcome }
+      ? { state: outcome, settledAt: this.now() }
       : { state: "pending" as const, nextAt: outcome.retryAt, attempts: sql`${broadcastDeliveries.attempts} + 1` };
     this.db.update(broadcastDeliveries).set(set)
       .where(and(eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.contactId, contactId))).run();
@@ -153,20 +184,6 @@ export class Broadcasts {
     return this.db.selectDistinct({ messenger: broadcastDeliveries.messenger }).from(broadcastDeliveries)
       .where(and(eq(broadcastDeliveries.broadcastId, id), inArray(broadcastDeliveries.state, ["pending", "sending"]))).all()
       .map((r) => r.messenger);
-  }
-
-  progress(id: number): Progress {
-    const job = this.get(id);
-    const rows = this.db.select({ state: broadcastDeliveries.state, n: sql<number>`count(*)` }).from(broadcastDeliveries)
-      .where(eq(broadcastDeliveries.broadcastId, id)).groupBy(broadcastDeliveries.state).all();
-    const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
-    return {
-      total: job?.total ?? 0,
-      sent: count("sent"),
-      failed: count("failed"),
-      pending: count("pending") + count("sending"),
-      ambiguous: job?.ambiguous ?? 0,
-    };
   }
 
   finish(id: number): void {

@@ -26,16 +26,36 @@ export interface RunnerEvents {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** Paces sends to a rate: the schedule accumulates, so coarse timers still average out exactly. */
+/**
+ * Paces sends to a rate, the way messengers count it: never more than
+ * `perSecond` in any second. The schedule is kept rather than restarted from
+ * "now", so coarse timers average out, and a stall (up to `lag`) is made
+ * up; the window check keeps the making-up under the limit.
+ */
 class Pacer {
   #next = 0;
-  constructor(private readonly interval: number, private readonly now: () => number) {}
+  readonly #window: number[];
+  #oldest = 0;
+
+  constructor(perSecond: number, private readonly now: () => number, private readonly lag = 250) {
+    this.interval = 1000 / perSecond;
+    this.#window = new Array<number>(Math.max(1, Math.floor(perSecond))).fill(-Infinity);
+  }
+
+  private readonly interval: number;
 
   async wait(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.#next);
-    this.#next = at + this.interval;
-    if (at - now > 1) await sleep(at - now);
+    let now = this.now();
+    if (this.#next < now - this.lag) this.#next = now - this.lag;
+    // The send `perSecond` sends ago must be a full second back.
+    const at = Math.max(this.#next, this.#window[this.#oldest]! + 1000);
+    this.#next = Math.max(this.#next, at) + this.interval;
+    if (at - now > 1) {
+      await sleep(at - now);
+      now = this.now();
+    }
+    this.#window[this.#oldest] = Math.max(now, at);
+    this.#oldest = (this.#oldest + 1) % this.#window.length;
   }
 
   pauseUntil(time: number): void {
@@ -97,7 +117,8 @@ export class BroadcastRunner {
 
   async #lane(messenger: string): Promise<void> {
     const rate = this.options.rates[messenger] ?? this.options.defaultRate;
-    const pacer = new Pacer(1000 / rate, this.#now);
+    // 1% under the limit: the messenger counts arrivals, a little after our sends.
+    const pacer = new Pacer(rate * 0.99, this.#now);
     const inFlight = new Set<Promise<void>>();
     let lastReport = 0;
     let sentSinceReport = 0;
@@ -109,9 +130,15 @@ export class BroadcastRunner {
         continue;
       }
       let cursorEmpty = true;
+      let checkedAt = 0;
       for (const due of this.#due(job.id, messenger)) {
         cursorEmpty = false;
-        if (!this.#running || this.broadcasts.get(job.id)?.status !== "running") break;
+        if (!this.#running) break;
+        // A cancel (from any process) is seen within 100 ms.
+        if (this.#now() - checkedAt > 100) {
+          if (this.broadcasts.get(job.id)?.status !== "running") break;
+          checkedAt = this.#now();
+        }
         while (inFlight.size >= this.options.slots) await Promise.race(inFlight);
         await pacer.wait();
         const contact = this.contacts.byId(due);

@@ -165,6 +165,8 @@ export const broadcastDeliveries = sqliteTable("broadcast_deliveries", {
   state: text("state", { enum: ["pending", "sending", "sent", "failed"] }).notNull(),
   attempts: integer("attempts").notNull().default(0),
   nextAt: integer("next_at").notNull().default(0),
+  /** When it was sent or given up; gives the current rate without asking the process. */
+  settledAt: integer("settled_at"),
 }, (t) => [
   primaryKey({ columns: [t.broadcastId, t.contactId] }),
   index("broadcast_deliveries_queue").on(t.broadcastId, t.messenger, t.state, t.seq),

@@ -55,6 +55,8 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
  */
 export class FakeTelegram {
   readonly sent: SentMessage[] = [];
+  /** Chats that got at least one message. */
+  readonly reached = new Set<number>();
   readonly calls: { method: string; at: number }[] = [];
   readonly callbackAnswers: { id: string; text?: string }[] = [];
   webhook: { url: string; secret?: string } | undefined;
@@ -65,6 +67,11 @@ export class FakeTelegram {
   #waiters: (() => void)[] = [];
   #failures: Failure[] = [];
   #blocked = new Set<number>();
+  /** When set, more than this many messages in any second are answered 429, as Telegram does. */
+  perSecond: number | undefined;
+  /** How many 429s were answered, with when. */
+  readonly tooMany: number[] = [];
+  #recent: number[] = [];
   /** Files people sent, by file_id, downloadable through getFile. */
   readonly files = new Map<string, Buffer>();
 
@@ -141,6 +148,15 @@ export class FakeTelegram {
         ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
       }];
     }
+    if (this.perSecond !== undefined && method === "sendMessage") {
+      const now = Date.now();
+      while (this.#recent.length > 0 && this.#recent[0]! <= now - 1000) this.#recent.shift();
+      if (this.#recent.length >= this.perSecond) {
+        this.tooMany.push(now);
+        return [429, { ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }];
+      }
+      this.#recent.push(now);
+    }
     if (chatId !== undefined && this.#blocked.has(chatId)) {
       return [403, { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }];
     }
@@ -176,6 +192,7 @@ export class FakeTelegram {
         this.#nextMessageId.set(chatId, messageId);
         const markup = params.reply_markup as { inline_keyboard?: SentMessage["buttons"] } | undefined;
         this.sent.push({ chatId, messageId, text, buttons: markup?.inline_keyboard ?? [] });
+        this.reached.add(chatId);
         return [200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: BOT_USER, text, ...(markup ? { reply_markup: markup } : {}) } }];
       }
       case "copyMessage": {

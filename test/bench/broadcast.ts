@@ -1,0 +1,81 @@
+/**
+ * Broadcast benchmark: 20,000 Telegram subscribers, the fake Bot API
+ * enforcing 1,000 messages/s with 429s, the bot sending at 1,000/s and
+ * killed with SIGKILL once half-way, then restarted. Prints total time
+ * against the ideal (recipients ÷ rate), duplicates against ambiguous
+ * in-flight sends, missed recipients and 429s.
+ *   npm run bench:broadcast [-- <recipients> <rate>]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
+import { FakeTelegram } from "../helpers/fake-telegram.js";
+
+export interface BroadcastBench {
+  recipients: number;
+  rate: number;
+  seconds: number;
+  ratio: number;
+  restartSeconds: number;
+  duplicates: number;
+  ambiguous: number;
+  missed: number;
+  tooMany: number;
+  tooManyAfterWarmup: number;
+}
+
+export async function benchBroadcast(recipients = 20_000, rate = 1_000): Promise<BroadcastBench> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
+  const fake = await new FakeTelegram().start();
+  try {
+    const seeded = await seedBroadcast(dir, recipients);
+    fake.perSecond = rate;
+    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: "8" };
+    const first = spawnBot(seeded, fake, env);
+    await fake.until(() => fake.sent.length >= 1, 60_000);
+    const started = Date.now();
+    await fake.until(() => fake.sent.length >= recipients / 2, 600_000);
+    first.kill("SIGKILL");
+    await exited(first);
+    const killedAt = Date.now();
+    const second = spawnBot(seeded, fake, env);
+    const atKill = fake.sent.length;
+    await fake.until(() => fake.sent.length > atKill, 60_000);
+    const resumedAt = Date.now();
+    await fake.until(() => fake.reached.size >= recipients, 600_000);
+    const finished = Date.now();
+    second.kill("SIGTERM");
+    await exited(second);
+    const { duplicates, missed } = tally(fake, seeded.chatIds);
+    const db = new Database(seeded.databasePath, { readonly: true });
+    const { ambiguous } = db.prepare("SELECT ambiguous FROM broadcasts WHERE id = 1").get() as { ambiguous: number };
+    db.close();
+    const seconds = (finished - started) / 1000;
+    return {
+      recipients, rate, seconds,
+      ratio: seconds / (recipients / rate),
+      restartSeconds: (resumedAt - killedAt) / 1000,
+      duplicates, ambiguous, missed,
+      tooMany: fake.tooMany.length,
+      tooManyAfterWarmup: fake.tooMany.filter((at) => at > started + 2000).length,
+    };
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [recipients, rate] = process.argv.slice(2).map(Number);
+  const r = await benchBroadcast(recipients || undefined, rate || undefined);
+  console.log("broadcast benchmark");
+  console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
+  console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
+  console.log(`  time / ideal               ${r.ratio.toFixed(3)}   (target ≤ 1.05)`);
+  console.log(`    of which restart gap     ${r.restartSeconds.toFixed(2)} s`);
+  console.log(`  duplicates                 ${r.duplicates}   (target ≤ ambiguous in-flight sends: ${r.ambiguous})`);
+  console.log(`  missed                     ${r.missed}   (target 0)`);
+  console.log(`  429s received              ${r.tooMany}, ${r.tooManyAfterWarmup} after warm-up   (target 0 after warm-up)`);
+}

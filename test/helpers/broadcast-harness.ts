@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../src/config/env.js";
+import { createLogger } from "../../src/log/logger.js";
+import { createRuntime } from "../../src/runtime.js";
+import { FAKE_TOKEN, type FakeTelegram } from "./fake-telegram.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const LANGS = ["be", "ru", "en"] as const;
+
+export interface Seeded {
+  databasePath: string;
+  masterKey: string;
+  chatIds: number[];
+}
+
+/** A database with `count` Telegram subscribers of "all" and one confirmed broadcast to them. */
+export async function seedBroadcast(dir: string, count: number, firstChatId = 10_000): Promise<Seeded> {
+  const masterKey = randomBytes(32).toString("base64");
+  const databasePath = join(dir, "broadcast.sqlite");
+  const runtime = await createRuntime(loadConfig({ DATABASE_PATH: databasePath, MASTER_KEY: masterKey }), createLogger("silent"), { purge: false });
+  const { contacts, subscriptions, broadcasts } = runtime.deps;
+  const chatIds: number[] = [];
+  runtime.store.sqlite.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const chatId = firstChatId + i;
+      const contact = contacts.consent({ messenger: "telegram", chatId: String(chatId) }, LANGS[i % 3]!);
+      subscriptions.set(contact.id, ["all"]);
+      chatIds.push(chatId);
+    }
+  })();
+  broadcasts.create({ texts: { be: "Папярэджанне", ru: "Предупреждение", en: "Warning" }, fallback: "en", target: { kind: "all" } }, "seed", null);
+  await runtime.close();
+  return { databasePath, masterKey, chatIds };
+}
+
+/** The bot as a real process (one Node process, so SIGKILL kills it outright), on the fake Bot API. */
+export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      TELEGRAM_BOT_TOKEN: FAKE_TOKEN,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_PATH: seeded.databasePath,
+      MASTER_KEY: seeded.masterKey,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+  });
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** What arrived: how many chats got it once, more than once, or never. */
+export function tally(fake: FakeTelegram, chatIds: number[]): { unique: number; duplicates: number; missed: number } {
+  const counts = new Map<number, number>();
+  for (const m of fake.sent) counts.set(m.chatId, (counts.get(m.chatId) ?? 0) + 1);
+  let duplicates = 0;
+  let missed = 0;
+  for (const id of chatIds) {
+    const n = counts.get(id) ?? 0;
+    if (n === 0) missed++;
+    if (n > 1) duplicates += n - 1;
+  }
+  return { unique: chatIds.length - missed, duplicates, missed };
+}
