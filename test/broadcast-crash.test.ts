@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { execFileSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exited, seedBroadcast, spawnBot, tally } from "./helpers/broadcast-harness.js";
 import { FakeTelegram } from "./helpers/fake-telegram.js";
@@ -44,5 +45,16 @@ describe("a broadcast across a real process kill", () => {
     expect(duplicates).toBeLessThanOrEqual(job.ambiguous);
     expect(job.ambiguous).toBeLessThanOrEqual(4);
     expect(job.status).toBe("done");
+  });
+});
+
+describe("npm run broadcast:status", () => {
+  it("prints the running jobs from the shell, without the key", async () => {
+    const seeded = await seedBroadcast(dir, 30);
+    const out = execFileSync("npm", ["run", "--silent", "broadcast:status"], {
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_PATH: seeded.databasePath, MASTER_KEY: "", MASTER_KEY_FILE: "" },
+    });
+    expect(out).toMatch(/^#1 by seed: 0\/30 sent, 0 failed, 30 left, 0\.0\/s, about — left, 0 ambiguous$/m);
   });
 });

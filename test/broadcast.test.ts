@@ -137,11 +137,11 @@ describe("travel warnings", () => {
     expect(admin.last()!.text).toBe(en("broadcast.finished", { id: 1, total: 2, sent: 1, failed: 1, pending: 0, ambiguous: 0 }));
   });
 
-  it("stops within a second of /cancelbroadcast", async () => {
+  it("reports progress in place, keeps chats flowing, and stops within a second of /cancelbroadcast", async () => {
     await desk.close();
     desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}`, BROADCAST_TELEGRAM_PER_SECOND: "20" });
     telegram = new MemoryTransport(desk.runtime.deps, "telegram");
-    startBroadcasting(desk.runtime.deps);
+    startBroadcasting(desk.runtime.deps, { progressMs: 100 });
     const admin = telegram.user({ id: ADMIN, languageCode: "en" });
     const people: MemoryUser[] = [];
     for (let i = 0; i < 60; i++) people.push(await subscriber(telegram, 100 + i, "en", ["all"]));
@@ -149,6 +149,13 @@ describe("travel warnings", () => {
     await admin.pressData("bc:confirm");
     const received = () => people.filter((p) => warnings(p).length > 0).length;
     await until(() => received() >= 5);
+    // The "started" message has become a live progress report, edited in place.
+    await until(() => admin.messages.some((m) => /^Broadcast #1: \d+\/60 sent, 0 failed, \d+\/s, about \d+ s left\.$/.test(m.text)));
+    expect(admin.messages.some((m) => m.text === en("broadcast.started", { id: 1 }))).toBe(false);
+    // A question asked meanwhile is answered at once, not after the broadcast.
+    const [answer] = await people[59]!.send("kak udalit red notice");
+    expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
+    expect(received()).toBeLessThan(60);
     const [cancelled] = await admin.send("/cancelbroadcast 1");
     expect(cancelled!.text).toBe(en("broadcast.cancel_done", { id: 1 }));
     const atCancel = received();

@@ -1,5 +1,5 @@
 import { textFor } from "../broadcast/broadcasts.js";
-import { BroadcastRunner } from "../broadcast/runner.js";
+import { BroadcastRunner, type RunnerOptions } from "../broadcast/runner.js";
 import { renderWarning } from "./conversations/broadcast.js";
 import { translate } from "./delivery.js";
 import type { AppDeps } from "./deps.js";
@@ -10,7 +10,7 @@ import type { AppDeps } from "./deps.js";
  * runner waits out 429s for the whole lane), with the admin's progress
  * message edited in place where the messenger can edit.
  */
-export function startBroadcasting(deps: AppDeps): BroadcastRunner {
+export function startBroadcasting(deps: AppDeps, overrides: Partial<RunnerOptions> = {}): BroadcastRunner {
   const { config } = deps;
   const runner = new BroadcastRunner(deps.broadcasts, deps.contacts, {
     render: (job, language) => renderWarning(deps.i18n.getFixedT(language), textFor(job, language)),
@@ -51,6 +51,7 @@ export function startBroadcasting(deps: AppDeps): BroadcastRunner {
     perChatMs: 1000,
     progressMs: 3000,
     now: deps.now,
+    ...overrides,
   });
   runner.start([...deps.routes.keys()]);
   deps.broadcastRunner = runner;
