@@ -17,6 +17,7 @@ import { answerFreeText, faqHandlers } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
 import { menu } from "./handlers/menu.js";
 import { askLanguage, onboarding } from "./handlers/onboarding.js";
+import { floodGuard } from "./handlers/flood.js";
 import { privateOnly } from "./handlers/private-only.js";
 
 /** How a transport plugs into the one application. */
@@ -34,6 +35,7 @@ export interface TransportOptions {
 export function createApp(deps: AppDeps, messenger: string): Composer<BotContext> {
   const app = new Composer<BotContext>();
   app.use(privateOnly());
+  app.use(floodGuard(deps, messenger));
   app.use(contextSetup(deps, messenger));
   app.use(staffCommands(deps));
   app.use(relay(deps));
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     await answerFreeText(ctx, deps, text);
   });
   app.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("errors.stale") }));
+  app.on("edited_message", (ctx) => ctx.reply(ctx.t("errors.edited")));
   app.on("message", (ctx) => ctx.reply(ctx.t("errors.text_only")));
   return app;
 }

@@ -68,6 +68,8 @@ const schema = z
     BROADCAST_TELEGRAM_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(25),
     BROADCAST_SIGNAL_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
     BROADCAST_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
+    FLOOD_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+    FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

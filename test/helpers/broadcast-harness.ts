@@ -48,6 +48,7 @@ export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string,
       DATABASE_PATH: seeded.databasePath,
       MASTER_KEY: seeded.masterKey,
       LOG_LEVEL: "warn",
+      FLOOD_LIMIT: "100000",
       ...env,
     },
   });

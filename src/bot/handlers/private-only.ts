@@ -17,7 +17,8 @@ export function privateOnly(): Composer<BotContext> {
     await next();
   });
   composer.use(async (ctx, next) => {
-    if (ctx.chat?.type === "private" && ctx.from && !ctx.from.is_bot) await next();
+    // In a private chat the chat is the person: anything else is forged.
+    if (ctx.chat?.type === "private" && ctx.from && !ctx.from.is_bot && ctx.from.id === ctx.chat.id) await next();
   });
   return composer;
 }
