@@ -38,7 +38,18 @@ const callbackData = fc.oneof(
   ),
 );
 
-type Junk = { kind: string; private: boolean; expectReply: "text_only" | "stale" | "any" | "edited" | "none"; update: Omit<Update, "update_id"> };
+interface Sent {
+  from?: { id: number; language_code?: string };
+  chat?: { id: number };
+}
+/** A generated update, loosely typed on purpose: it need not be a valid one. */
+interface LooseUpdate {
+  message?: Sent;
+  edited_message?: Sent;
+  callback_query?: Sent;
+  channel_post?: unknown;
+}
+type Junk = { kind: string; private: boolean; expectReply: "text_only" | "stale" | "any" | "edited" | "none"; update: LooseUpdate };
 
 const userArb = fc.record({ id: fc.integer({ min: 1, max: 2_000_000_000 }), language_code: fc.constantFrom(...LANG_CODES) });
 
@@ -55,16 +66,16 @@ const junkArb: fc.Arbitrary<Junk> = fc.tuple(userArb, fc.nat(9), weirdText, call
   const privateChat = { id: user.id, type: "private", first_name: "x" };
   const m = base(user, privateChat);
   switch (pick) {
-    case 0: return { kind: "text", private: true, expectReply: "any", update: { message: { ...m, text } } } as Junk;
-    case 1: return { kind: "sticker", private: true, expectReply: "text_only", update: { message: { ...m, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } } } as Junk;
-    case 2: return { kind: "voice", private: true, expectReply: "text_only", update: { message: { ...m, voice: { file_id: "v", file_unique_id: "v", duration: 3 } } } } as Junk;
-    case 3: return { kind: "location", private: true, expectReply: "text_only", update: { message: { ...m, location: { latitude: 53.9, longitude: 27.56 } } } } as Junk;
-    case 4: return { kind: "photo", private: true, expectReply: "text_only", update: { message: { ...m, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }], caption: text } } } as Junk;
-    case 5: return { kind: "edited", private: true, expectReply: "edited", update: { edited_message: { ...m, edit_date: 1, text } } } as Junk;
-    case 6: return { kind: "callback", private: true, expectReply: "any", update: { callback_query: { id: `${user.id}:q`, from: m.from, chat_instance: "1", data, message: { message_id: 1, date: 0, chat: privateChat, text: "" } } } } as Junk;
-    case 7: return { kind: "group", private: false, expectReply: "none", update: { message: { ...base(user, { id: groupId, type: "supergroup", title: "g" }), text } } } as Junk;
-    case 8: return { kind: "channel", private: false, expectReply: "none", update: { channel_post: { message_id: 1, date: 0, chat: { id: groupId, type: "channel", title: "c" }, text } } } as Junk;
-    default: return { kind: "spoofed", private: false, expectReply: "none", update: { message: { ...m, chat: { ...privateChat, id: user.id + 1 }, text } } } as Junk;
+    case 0: return { kind: "text", private: true, expectReply: "any", update: { message: { ...m, text } } } as unknown as Junk;
+    case 1: return { kind: "sticker", private: true, expectReply: "text_only", update: { message: { ...m, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } } } as unknown as Junk;
+    case 2: return { kind: "voice", private: true, expectReply: "text_only", update: { message: { ...m, voice: { file_id: "v", file_unique_id: "v", duration: 3 } } } } as unknown as Junk;
+    case 3: return { kind: "location", private: true, expectReply: "text_only", update: { message: { ...m, location: { latitude: 53.9, longitude: 27.56 } } } } as unknown as Junk;
+    case 4: return { kind: "photo", private: true, expectReply: "text_only", update: { message: { ...m, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }], caption: text } } } as unknown as Junk;
+    case 5: return { kind: "edited", private: true, expectReply: "edited", update: { edited_message: { ...m, edit_date: 1, text } } } as unknown as Junk;
+    case 6: return { kind: "callback", private: true, expectReply: "any", update: { callback_query: { id: `${user.id}:q`, from: m.from, chat_instance: "1", data, message: { message_id: 1, date: 0, chat: privateChat, text: "" } } } } as unknown as Junk;
+    case 7: return { kind: "group", private: false, expectReply: "none", update: { message: { ...base(user, { id: groupId, type: "supergroup", title: "g" }), text } } } as unknown as Junk;
+    case 8: return { kind: "channel", private: false, expectReply: "none", update: { channel_post: { message_id: 1, date: 0, chat: { id: groupId, type: "channel", title: "c" }, text } } } as unknown as Junk;
+    default: return { kind: "spoofed", private: false, expectReply: "none", update: { message: { ...m, chat: { ...privateChat, id: user.id + 1 }, text } } } as unknown as Junk;
   }
 });
 
@@ -74,7 +85,7 @@ describe("hostile input", () => {
     await fc.assert(fc.asyncProperty(fc.array(junkArb, { minLength: 1, maxLength: 8 }), async (updates) => {
       for (const junk of updates) {
         const from = (junk.update.message ?? junk.update.edited_message ?? junk.update.callback_query)?.from;
-        const chatId = (junk.update.message ?? junk.update.edited_message)?.chat.id ?? from?.id ?? 0;
+        const chatId = (junk.update.message ?? junk.update.edited_message)?.chat?.id ?? from?.id ?? 0;
         const user = desk.chat.user({ id: chatId, languageCode: from?.language_code });
         const repliesBefore = user.messages.length;
         const noticesBefore = user.notices.length;

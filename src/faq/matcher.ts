@@ -56,8 +56,15 @@ export class FaqMatcher {
   readonly #ids: string[];
   readonly #docs: Doc[];
   readonly #idf = new Map<string, number>();
-  readonly #vocab: string[];
+  /** Vocabulary by first letter: only words sharing it can be similar (see `similarity`). */
+  readonly #byInitial = new Map<string, string[]>();
+  /** For each word, the documents that contain it. */
+  readonly #postings = new Map<string, number[]>();
+  /** For each phrase document, the summed weight of its distinct words. */
+  readonly #docWeight: Float64Array;
   readonly #byLanguage = new Map<Language, Set<string>>();
+  /** Words already compared with the vocabulary; queries repeat words a lot. */
+  readonly #expanded = new Map<string, Map<string, number>>();
   /** Weight of a word the FAQ does not contain: an average word, neither ignored nor decisive. */
   readonly #unknownIdf: number;
 
@@ -81,8 +88,20 @@ export class FaqMatcher {
       for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
     });
     const n = entries.length;
-    for (const [token, count] of df) this.#idf.set(token, Math.log((n + 1) / (count + 0.5)));
-    this.#vocab = [...df.keys()];
+    for (const [token, count] of df) {
+      this.#idf.set(token, Math.log((n + 1) / (count + 0.5)));
+      const initial = token[0]!;
+      if (!this.#byInitial.has(initial)) this.#byInitial.set(initial, []);
+      this.#byInitial.get(initial)!.push(token);
+    }
+    this.#docWeight = new Float64Array(this.#docs.length);
+    this.#docs.forEach((doc, d) => {
+      for (const t of new Set(doc.tokens)) {
+        if (!this.#postings.has(t)) this.#postings.set(t, []);
+        this.#postings.get(t)!.push(d);
+        this.#docWeight[d]! += this.#idf.get(t) ?? 0;
+      }
+    });
     const idfs = [...this.#idf.values()];
     this.#unknownIdf = idfs.reduce((a, b) => a + b, 0) / Math.max(1, idfs.length);
   }
@@ -96,12 +115,11 @@ export class FaqMatcher {
   static similarity(a: string, b: string): number {
     if (a === b) return 1;
     const short = Math.min(a.length, b.length);
-    if (short < 4) return 0;
+    if (short < 4 || a[0] !== b[0]) return 0;
     let prefix = 0;
     while (prefix < short && a[prefix] === b[prefix]) prefix++;
     if (prefix >= 4 && prefix >= 0.6 * Math.max(a.length, b.length)) return 0.9;
     if (prefix >= 5 && prefix === short) return 0.8;
-    if (a[0] !== b[0]) return 0;
     const limit = short >= 8 ? 2 : short >= 5 ? 1 : 0;
     if (limit === 0) return 0;
     const distance = editDistance(a, b, limit);
@@ -109,16 +127,18 @@ export class FaqMatcher {
     return 0;
   }
 
-  /** For each query token, the vocabulary words it resembles and how much. */
-  #expand(tokens: string[]): Map<string, number>[] {
-    return tokens.map((t) => {
-      const similar = new Map<string, number>();
-      for (const v of this.#vocab) {
-        const s = FaqMatcher.similarity(t, v);
-        if (s > 0) similar.set(v, s);
-      }
-      return similar;
-    });
+  /** The vocabulary words a query word resembles, and how much. */
+  #expand(token: string): Map<string, number> {
+    const cached = this.#expanded.get(token);
+    if (cached) return cached;
+    const similar = new Map<string, number>();
+    for (const v of this.#byInitial.get(token[0]!) ?? []) {
+      const s = FaqMatcher.similarity(token, v);
+      if (s > 0) similar.set(v, s);
+    }
+    if (this.#expanded.size >= 50_000) this.#expanded.clear();
+    this.#expanded.set(token, similar);
+    return similar;
   }
 
   #queryIdf(token: string, similar: Map<string, number>): number {
@@ -147,36 +167,38 @@ export class FaqMatcher {
     const hasWord = tokens.some((t) => /\p{L}/u.test(t));
     if (!hasWord || words > this.options.maxWords) return { others: [], language };
 
-    const expanded = this.#expand(tokens);
+    const expanded = tokens.map((t) => this.#expand(t));
     const weights = tokens.map((t, i) => this.#queryIdf(t, expanded[i]!));
     const total = weights.reduce((a, b) => a + b, 0);
+    const q = tokens.length;
+    const docs = this.#docs.length;
+
+    // Best similarity of each query word within each document, through the postings.
+    const best = new Float64Array(docs * q);
+    // Each vocabulary word's best similarity to any query word: how much of a phrase is covered.
+    const wordBest = new Map<string, number>();
+    expanded.forEach((similar, i) => {
+      for (const [v, s] of similar) {
+        if (s > (wordBest.get(v) ?? 0)) wordBest.set(v, s);
+        for (const d of this.#postings.get(v) ?? []) if (s > best[d * q + i]!) best[d * q + i] = s;
+      }
+    });
+    const covered = new Float64Array(docs);
+    for (const [v, s] of wordBest) {
+      const w = (this.#idf.get(v) ?? 0) * s;
+      for (const d of this.#postings.get(v) ?? []) covered[d]! += w;
+    }
+
     const scores = new Array<number>(this.#ids.length).fill(0);
     const hints = new Array<number>(this.#ids.length).fill(0);
-
-    for (const doc of this.#docs) {
-      let covered = 0;
-      const docSeen = new Map<string, number>();
-      expanded.forEach((similar, i) => {
-        let best = 0;
-        for (const u of doc.tokens) {
-          const s = similar.get(u);
-          if (s !== undefined && s > best) {
-            best = s;
-            if (s > (docSeen.get(u) ?? 0)) docSeen.set(u, s);
-          }
-        }
-        covered += weights[i]! * best;
-      });
-      const queryCoverage = total > 0 ? covered / total : 0;
+    for (let d = 0; d < docs; d++) {
+      let hit = 0;
+      for (let i = 0; i < q; i++) hit += weights[i]! * best[d * q + i]!;
+      if (hit === 0) continue;
+      const doc = this.#docs[d]!;
+      const queryCoverage = total > 0 ? hit / total : 0;
       if (doc.kind === "phrase") {
-        let docTotal = 0;
-        let docCovered = 0;
-        for (const u of new Set(doc.tokens)) {
-          const w = this.#idf.get(u) ?? 0;
-          docTotal += w;
-          docCovered += w * (docSeen.get(u) ?? 0);
-        }
-        const phraseCoverage = docTotal > 0 ? docCovered / docTotal : 0;
+        const phraseCoverage = this.#docWeight[d]! > 0 ? covered[d]! / this.#docWeight[d]! : 0;
         const score = 0.65 * queryCoverage + 0.35 * phraseCoverage;
         if (score > scores[doc.entry]!) scores[doc.entry] = score;
       } else if (queryCoverage > hints[doc.entry]!) {
