@@ -2,6 +2,8 @@ import { MemorySessionStorage } from "grammy";
 import { AuditLog } from "./audit/audit.js";
 import { Broadcasts } from "./broadcast/broadcasts.js";
 import { Subscriptions } from "./broadcast/subscriptions.js";
+import type { ConversationData, VersionedState } from "@grammyjs/conversations";
+import type { SessionData } from "./bot/context.js";
 import type { AppDeps } from "./bot/deps.js";
 import { Cases } from "./cases/cases.js";
 import type { Config } from "./config/env.js";
@@ -77,6 +79,9 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const inFlight = broadcasts.recover();
   if (inFlight > 0) log.warn({ ambiguous: inFlight }, "broadcast sends were in flight at the last stop; sent again, may arrive twice");
 
+  const sessions = personal<SessionData>();
+  const conversationState = personal<VersionedState<ConversationData>>();
+
   const deps: AppDeps = {
     config,
     i18n,
@@ -92,14 +97,22 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     broadcasts,
     routes: new Map(),
     health: new Map([["relay", () => ({ pending: outbox.pending(), ambiguous: outbox.ambiguous })]]),
-    sessions: personal(),
-    conversations: personal(),
+    sessions,
+    conversations: conversationState,
     checkpoint: () => store.checkpoint(),
     now,
   };
   const stopPurge = options.purge === false
     ? () => undefined
-    : schedulePurge(store, HOUR, (report) => log.info({ purged: report }, "retention purge"), now);
+    : schedulePurge(store, HOUR, (report) => {
+      log.info({ purged: report }, "retention purge");
+      // Rows went away underneath the caches.
+      if (report.contacts + report.sessions > 0) {
+        sessions.forgetCached();
+        conversationState.forgetCached();
+        contacts.forgetCached();
+      }
+    }, now);
   // Retries due relay messages and re-announces urgent cases nobody has taken.
   const tick = setInterval(() => {
     if (desk.realert() > 0 || outbox.nextDue() !== undefined) desk.kick().catch((err: unknown) => log.error({ err }, "relay delivery failed"));

@@ -19,8 +19,6 @@ export interface SessionData {
   pending?: string;
   /** Asked for a lawyer before consenting: open the case (urgent if so) right after. */
   pendingHandoff?: "normal" | "urgent";
-  /** "Other matches" of the last free-text search. */
-  matches?: string[];
   /** Places being chosen for travel warnings, until saved. */
   places?: string[];
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
+import { FAQ_ENTRIES } from "../faq/catalog.js";
 import { LANGUAGES } from "../i18n/languages.js";
 
 /**
@@ -12,7 +13,8 @@ export const cb = {
   menu: (item: string) => `menu:${item}`,
   topic: (topic: string) => `faq:t:${topic}`,
   entry: (id: string) => `faq:e:${id}`,
-  others: "faq:more",
+  /** Carries the entries themselves (by catalog position), so no state is kept for it. */
+  others: (ids: string[]) => `faq:more:${ids.map((id) => FAQ_ENTRIES.findIndex((e) => e.id === id)).filter((i) => i >= 0).join(".")}`,
   forget: (yes: boolean) => `forget:${yes ? "yes" : "no"}`,
   emergency: "menu:emergency",
 } as const;
@@ -37,9 +39,9 @@ export function mainMenu(t: TFunction): InlineKeyboard {
 }
 
 /** The buttons under a free-text answer or a refusal. */
-export function afterAnswer(t: TFunction, withOthers: boolean): InlineKeyboard {
+export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
   const kb = new InlineKeyboard();
-  if (withOthers) kb.text(t("faq.other_matches"), cb.others).row();
+  if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
   return kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
 }
 
@@ -50,9 +52,9 @@ export function noMatchKeyboard(t: TFunction): InlineKeyboard {
     .text(t("faq.human"), cb.menu("lawyer"));
 }
 
-export function emergencyKeyboard(t: TFunction, withRelated: boolean): InlineKeyboard {
+export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {
   const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row();
-  if (withRelated) kb.text(t("emergency.related"), cb.others).row();
+  if (related.length > 0) kb.text(t("emergency.related"), cb.others(related)).row();
   return kb.text(t("menu.main"), cb.menu("main"));
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, asc, desc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { caseNotes, cases } from "../db/schema.js";
@@ -45,7 +45,12 @@ const notePlace = (id: string) => `case_notes:${id}:note`;
 
 /** Cases: opening, the queue, claiming, closing and notes. */
 export class Cases {
-  constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {}
+  readonly #live;
+
+  constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {
+    this.#live = db.select({ id: cases.id, volunteerId: cases.volunteerId }).from(cases)
+      .where(and(eq(cases.contactId, sql.placeholder("contactId")), eq(cases.status, "taken"))).prepare();
+  }
 
   #view(row: Row): CaseView {
     return {
@@ -53,6 +58,12 @@ export class Cases {
       createdAt: row.createdAt, expiresAt: row.expiresAt, volunteerId: row.volunteerId, outcome: row.outcome,
       summary: this.vault.open<CaseSummary>(row.contactId, row.summary, place(row.id)),
     };
+  }
+
+  /** The person's case a volunteer holds, without opening anything: asked on every message. */
+  liveChat(contactId: string): { id: string; volunteerId: string } | undefined {
+    const row = this.#live.get({ contactId });
+    return row?.volunteerId ? { id: row.id, volunteerId: row.volunteerId } : undefined;
   }
 
   /** The person's case that is not closed, if any. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
@@ -39,6 +39,9 @@ const place = (id: string) => `contacts:${id}:profile`;
 /** People who agreed to be stored. Their profile is sealed with their own data key. */
 export class Contacts {
   readonly #now: () => number;
+  // Prepared once: these run on nearly every update.
+  readonly #byLookup;
+  readonly #idByLookup;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +50,8 @@ export class Contacts {
     private readonly options: ContactsOptions,
   ) {
     this.#now = options.now ?? Date.now;
+    this.#byLookup = db.select().from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
+    this.#idByLookup = db.select({ id: contacts.id }).from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
   }
 
   #lookup(address: Address): Buffer {
@@ -57,14 +62,31 @@ export class Contacts {
     return now + this.options.idleDays * DAY;
   }
 
+
   /** The stored contact's id, without decrypting anything. */
   idOf(address: Address): string | undefined {
-    return this.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.lookup, this.#lookup(address))).get()?.id;
+    return this.#idByLookup.get({ lookup: this.#lookup(address) })?.id;
   }
 
+  /** Recently found people, for a few seconds: asked on every update. */
+  readonly #recent = new Map<string, { contact: Contact | undefined; at: number }>();
+
   find(address: Address): Contact | undefined {
-    const row = this.db.select().from(contacts).where(eq(contacts.lookup, this.#lookup(address))).get();
-    return row && this.#decode(row);
+    const key = `${address.messenger}:${address.chatId}`;
+    const now = this.#now();
+    const recent = this.#recent.get(key);
+    if (recent && now - recent.at < 10_000) return recent.contact;
+    const row = this.#byLookup.get({ lookup: this.#lookup(address) });
+    const contact = row && this.#decode(row);
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.set(key, { contact, at: now });
+    return contact;
+  }
+
+  /** Drops what `find` remembers (after changes it did not make itself, such as retention). */
+  forgetCached(address?: Address): void {
+    if (address) this.#recent.delete(`${address.messenger}:${address.chatId}`);
+    else this.#recent.clear();
   }
 
   byId(id: string): Contact | undefined {
@@ -87,6 +109,7 @@ export class Contacts {
   consent(address: Address, language: Language): Contact {
     const existing = this.find(address);
     if (existing) return existing;
+    this.forgetCached(address);
     const id = randomBytes(12).toString("base64url");
     const dataKey = this.keyring.newDataKey();
     const now = this.#now();
@@ -105,6 +128,7 @@ export class Contacts {
   }
 
   setLanguage(contact: Contact, language: Language): void {
+    this.forgetCached(contact.address);
     const profile: Profile = { ...contact.address, language };
     this.db.update(contacts)
       .set({ profile: this.vault.seal(contact.id, profile, place(contact.id)) })
@@ -114,6 +138,7 @@ export class Contacts {
 
   /** Pushes the idle expiry forward; the day is all that is kept of when someone last wrote. */
   touch(contact: Contact): void {
+    this.forgetCached(contact.address);
     const day = Math.floor(this.#now() / DAY) * DAY;
     this.db.update(contacts)
       .set({ lastSeenAt: day, expiresAt: this.#expiry(day) })
@@ -126,7 +151,10 @@ export class Contacts {
    * their sessions, drafts and cases go with it (foreign keys cascade).
    */
   forget(address: Address): boolean {
-    const result = this.db.delete(contacts).where(eq(contacts.lookup, this.#lookup(address))).run();
-    return result.changes > 0;
+    this.forgetCached(address);
+    const id = this.idOf(address);
+    if (!id) return false;
+    this.vault.evict(id);
+    return this.db.delete(contacts).where(eq(contacts.id, id)).run().changes > 0;
   }
 }

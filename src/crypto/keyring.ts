@@ -65,11 +65,13 @@ export class Keyring {
   createIndexKey(): Buffer {
     const key = randomBytes(32);
     this.#lookup = key;
+    this.#indexCache.clear();
     return seal(this.#wrap, key, "index-key");
   }
 
   loadIndexKey(wrapped: Uint8Array): void {
     this.#lookup = open(this.#wrap, wrapped, "index-key");
+    this.#indexCache.clear();
   }
 
   /** Unwraps with this keyring and wraps for `next`; used by key rotation. */
@@ -77,10 +79,17 @@ export class Keyring {
     return seal(next.#wrap, open(this.#wrap, wrapped, "index-key"), "index-key");
   }
 
+  readonly #indexCache = new Map<string, Buffer>();
+
   /** A keyed hash that finds a record by an identifier without storing the identifier. */
   blindIndex(value: string): Buffer {
     if (!this.#lookup) throw new Error("the blind-index key is not loaded");
-    return createHmac("sha256", this.#lookup).update(value, "utf8").digest();
+    const cached = this.#indexCache.get(value);
+    if (cached) return cached;
+    const hash = createHmac("sha256", this.#lookup).update(value, "utf8").digest();
+    if (this.#indexCache.size >= 20_000) this.#indexCache.clear();
+    this.#indexCache.set(value, hash);
+    return hash;
   }
 
   /**

@@ -6,18 +6,36 @@ import { open, seal, type Keyring } from "./keyring.js";
  * associated data, so a value copied to another row or column does not open.
  */
 export class Vault {
+  /**
+   * Unwrapped keys of people active right now. The root key that unwraps them
+   * is in memory anyway; erasure evicts the person's key at once.
+   */
+  readonly #keys = new Map<string, Buffer>();
+
   /** `wrappedKeyOf` reads an owner's wrapped data key (from `contacts` or `staff`). */
   constructor(private readonly keyring: Keyring, private readonly wrappedKeyOf: (owner: string) => Buffer | undefined) {}
 
   #withKey<T>(owner: string, use: (key: Buffer) => T): T {
-    const wrapped = this.wrappedKeyOf(owner);
-    if (!wrapped) throw new Error("no such key owner");
-    const key = this.keyring.unwrapDataKey(wrapped, owner);
-    try {
-      return use(key);
-    } finally {
-      key.fill(0);
+    let key = this.#keys.get(owner);
+    if (!key) {
+      const wrapped = this.wrappedKeyOf(owner);
+      if (!wrapped) throw new Error("no such key owner");
+      key = this.keyring.unwrapDataKey(wrapped, owner);
+      if (this.#keys.size >= 4096) this.#forgetAll();
+      this.#keys.set(owner, key);
     }
+    return use(key);
+  }
+
+  #forgetAll(): void {
+    for (const key of this.#keys.values()) key.fill(0);
+    this.#keys.clear();
+  }
+
+  /** Drops an owner's cached key, e.g. when they are erased. */
+  evict(owner: string): void {
+    this.#keys.get(owner)?.fill(0);
+    this.#keys.delete(owner);
   }
 
   seal(contactId: string, value: unknown, place: string): Buffer {
@@ -36,6 +54,7 @@ export class Vault {
 
 /** The vault of a table whose rows carry their own `wrapped_key` (contacts, staff). */
 export function tableVault(sqlite: { prepare(sql: string): { get(id: string): unknown } }, keyring: Keyring, table: "contacts" | "staff"): Vault {
+  // Prepared once: this runs on every sealed read or write.
   const statement = sqlite.prepare(`SELECT wrapped_key FROM ${table} WHERE id = ?`);
   return new Vault(keyring, (owner) => (statement.get(owner) as { wrapped_key: Buffer } | undefined)?.wrapped_key);
 }

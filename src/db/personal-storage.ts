@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/keyring.js";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "./open.js";
@@ -29,6 +29,14 @@ export interface PersonalStorageOptions {
  */
 export class PersonalStorage<T> implements KeyValueStorage<T> {
   readonly #now: () => number;
+  readonly #select;
+  readonly #upsert;
+  /**
+   * What each key held when last read or written, serialized ("" for
+   * nothing). This process is the only writer, so it answers reads too, and
+   * unchanged values are not written again.
+   */
+  readonly #known = new Map<string, string>();
 
   constructor(
     private readonly db: Db,
@@ -37,6 +45,18 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
     private readonly options: PersonalStorageOptions,
   ) {
     this.#now = options.now ?? Date.now;
+    this.#select = db.select().from(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
+    this.#upsert = db.insert(sessions).values({
+      lookup: sql.placeholder("lookup"), contactId: sql.placeholder("contactId"), value: sql.placeholder("value"), expiresAt: sql.placeholder("expiresAt"),
+    }).onConflictDoUpdate({
+      target: sessions.lookup,
+      set: { contactId: sql`excluded.contact_id`, value: sql`excluded.value`, expiresAt: sql`excluded.expires_at` },
+    }).prepare();
+  }
+
+  #remember(key: string, json: string): void {
+    if (this.#known.size >= 20_000) this.#known.clear();
+    this.#known.set(key, json);
   }
 
   #lookup(key: string): Buffer {
@@ -50,27 +70,41 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async read(key: string): Promise<T | undefined> {
     const inMemory = await this.options.memory.read(key);
     if (inMemory !== undefined) return inMemory as T;
+    const known = this.#known.get(key);
+    if (known !== undefined) return known === "" ? undefined : (JSON.parse(known) as T);
     const lookup = this.#lookup(key);
-    const row = this.db.select().from(sessions).where(eq(sessions.lookup, lookup)).get();
-    if (!row || row.expiresAt < this.#now()) return undefined;
-    return this.vault.open<T>(row.contactId, row.value, this.#place(lookup));
+    const row = this.#select.get({ lookup });
+    if (!row || row.expiresAt < this.#now()) {
+      this.#remember(key, "");
+      return undefined;
+    }
+    const value = this.vault.open<T>(row.contactId, row.value, this.#place(lookup));
+    this.#remember(key, JSON.stringify(value));
+    return value;
   }
 
   async write(key: string, value: T): Promise<void> {
+    const json = JSON.stringify(value);
+    // grammY writes back every session it read; most updates change nothing.
+    if (this.#known.get(key) === json) return;
     const contactId = this.options.contactOf(key);
-    if (!contactId) return await this.options.memory.write(key, value);
+    if (!contactId) {
+      this.#known.delete(key);
+      return await this.options.memory.write(key, value);
+    }
     const lookup = this.#lookup(key);
-    const row = {
-      lookup,
-      contactId,
-      value: this.vault.seal(contactId, value, this.#place(lookup)),
-      expiresAt: this.#now() + this.options.ttlMs,
-    };
-    this.db.insert(sessions).values(row).onConflictDoUpdate({ target: sessions.lookup, set: row }).run();
+    this.#upsert.run({ lookup, contactId, value: this.vault.seal(contactId, value, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
+    this.#remember(key, json);
     await this.options.memory.delete(key);
   }
 
+  /** Forgets what is cached, e.g. after rows were deleted behind this class's back (retention, erasure). */
+  forgetCached(): void {
+    this.#known.clear();
+  }
+
   async delete(key: string): Promise<void> {
+    this.#remember(key, "");
     await this.options.memory.delete(key);
     this.db.delete(sessions).where(eq(sessions.lookup, this.#lookup(key))).run();
   }

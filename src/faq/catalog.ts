@@ -27,6 +27,7 @@ interface CatalogFile {
 
 const file = require("./catalog.json") as CatalogFile;
 
+/** In catalog order. "Other matches" buttons refer to entries by position: add new ones at the end. */
 export const FAQ_ENTRIES: readonly CatalogEntry[] = file.entries;
 export const FAQ_TOPICS: readonly string[] = [...new Set(file.entries.map((e) => e.topic))];
 

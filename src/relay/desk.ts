@@ -208,10 +208,10 @@ export class HandoffDesk {
 
   /** The case a person is chatting in with a volunteer, if any. */
   chatOf(contact: Contact): { case: CaseView; volunteer: StaffMember } | undefined {
-    const c = this.cases.activeOf(contact.id);
-    if (!c || c.status !== "taken" || !c.volunteerId) return undefined;
-    const volunteer = this.staff.byId(c.volunteerId);
-    return volunteer ? { case: c, volunteer } : undefined;
+    const live = this.cases.liveChat(contact.id);
+    const c = live && this.cases.byId(live.id);
+    const volunteer = live && this.staff.byId(live.volunteerId);
+    return c && volunteer ? { case: c, volunteer } : undefined;
   }
 
   /** A person's message to the volunteer handling their case. */

@@ -41,6 +41,8 @@ const place = (id: string) => `staff:${id}:profile`;
  */
 export class Staff {
   readonly #vault: Vault;
+  /** Who is staff, by lookup hash: asked on every update, changed rarely (and only through this class). */
+  readonly #rows = new Map<string, typeof staff.$inferSelect | null>();
 
   constructor(
     private readonly db: Db,
@@ -80,6 +82,7 @@ export class Staff {
     const pseudonym = free[randomInt(Math.max(1, free.length))] ?? `${NAMES[randomInt(NAMES.length)]} ${taken.size + 1}`;
     const id = randomBytes(12).toString("base64url");
     const key = this.keyring.newDataKey();
+    this.#rows.clear();
     this.db.insert(staff).values({
       id,
       lookup: this.#lookup(address),
@@ -93,8 +96,24 @@ export class Staff {
   }
 
   /** The staff member writing from this address; configured admins are registered on first contact. */
+  #row(address: Address): typeof staff.$inferSelect | undefined {
+    const lookup = this.#lookup(address);
+    const key = lookup.toString("base64");
+    if (!this.#rows.has(key)) {
+      if (this.#rows.size >= 20_000) this.#rows.clear();
+      this.#rows.set(key, this.db.select().from(staff).where(eq(staff.lookup, lookup)).get() ?? null);
+    }
+    return this.#rows.get(key) ?? undefined;
+  }
+
+  /** Forgets what is known about staff rows after any change to them. */
+  #changed<T>(result: T): T {
+    this.#rows.clear();
+    return result;
+  }
+
   find(address: Address, language = "en", aliases: string[] = []): StaffMember | undefined {
-    const row = this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get();
+    const row = this.#row(address);
     if (row) {
       const member = this.#decode(row, address);
       return this.#isConfiguredAdmin(address, aliases) ? { ...member, role: "admin" } : member;
@@ -104,7 +123,7 @@ export class Staff {
 
   setLanguage(member: StaffMember, language: string): void {
     const profile: Profile = { ...member.address, pseudonym: member.pseudonym, language };
-    this.db.update(staff).set({ profile: this.#vault.seal(member.id, profile, place(member.id)) }).where(eq(staff.id, member.id)).run();
+    this.#changed(this.db.update(staff).set({ profile: this.#vault.seal(member.id, profile, place(member.id)) }).where(eq(staff.id, member.id)).run());
   }
 
   byId(id: string): StaffMember | undefined {
@@ -145,19 +164,19 @@ export class Staff {
   }
 
   remove(id: string): boolean {
-    return this.db.delete(staff).where(eq(staff.id, id)).run().changes === 1;
+    return this.#changed(this.db.delete(staff).where(eq(staff.id, id)).run().changes === 1);
   }
 
   setRole(id: string, role: Role): boolean {
-    return this.db.update(staff).set({ role }).where(eq(staff.id, id)).run().changes === 1;
+    return this.#changed(this.db.update(staff).set({ role }).where(eq(staff.id, id)).run().changes === 1);
   }
 
   setDuty(id: string, onDuty: boolean): void {
-    this.db.update(staff).set({ onDuty }).where(eq(staff.id, id)).run();
+    this.#changed(this.db.update(staff).set({ onDuty }).where(eq(staff.id, id)).run());
   }
 
   setCurrentCase(id: string, caseId: string | null): void {
-    this.db.update(staff).set({ currentCaseId: caseId }).where(eq(staff.id, id)).run();
+    this.#changed(this.db.update(staff).set({ currentCaseId: caseId }).where(eq(staff.id, id)).run());
   }
 
   byPseudonym(pseudonym: string): StaffMember | undefined {

@@ -80,7 +80,8 @@ export class MemoryTransport {
     this.#failures.set(chatId, [...(this.#failures.get(chatId) ?? []), ...errors]);
   }
 
-  constructor(readonly deps: AppDeps, readonly messenger = "memory") {
+  /** `retain: false` keeps only each person's latest message, for long runs such as benchmarks. */
+  constructor(readonly deps: AppDeps, readonly messenger = "memory", private readonly retain = true) {
     const api = new VirtualBotApi((out) => this.#deliver(out));
     this.bot = createBot(deps, {
       messenger,
@@ -108,6 +109,7 @@ export class MemoryTransport {
     const user = this.#users.get(chatId);
     if (!user) return;
     if (out.type === "message") {
+      if (!this.retain) user.messages.length = 0;
       user.messages.push(out.message);
       this.#collecting.get(chatId)?.push(out.message);
     } else if (out.type === "edit") {

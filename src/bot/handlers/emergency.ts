@@ -5,9 +5,8 @@ import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
 
 export async function sendChecklist(ctx: BotContext, related: string[] = []): Promise<void> {
-  ctx.session.matches = related.length > 0 ? related : undefined;
   await ctx.reply(`${ctx.t("emergency.checklist")}\n\n${ctx.t("emergency.offer")}`, {
-    reply_markup: emergencyKeyboard(ctx.t, related.length > 0),
+    reply_markup: emergencyKeyboard(ctx.t, related.slice(0, 3)),
   });
 }
 

@@ -1,24 +1,31 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
-import { FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
+import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { afterAnswer, cb, noMatchKeyboard } from "../keyboards.js";
 
 export const CHECKED = "2026-11";
 
+const answers = new WeakMap<TFunction, Map<string, string>>();
+
 /** Question, answer, official links and the "not legal advice" line, in the person's language. */
 export function answerText(t: TFunction, id: string): string {
+  let known = answers.get(t);
+  if (!known) answers.set(t, (known = new Map()));
+  const cached = known.get(id);
+  if (cached) return cached;
   const entry = faqEntry(id)!;
   const parts = [t(`entries.${id}.q`, { ns: "faq" }), t(`entries.${id}.a`, { ns: "faq" })];
   if (entry.links.length > 0) parts.push(`${t("faq.more")}\n${entry.links.join("\n")}`);
   parts.push(t("faq.checked", { date: CHECKED }));
-  return parts.join("\n\n");
+  const text = parts.join("\n\n");
+  known.set(id, text);
+  return text;
 }
 
 export async function sendAnswer(ctx: BotContext, id: string, others: string[] = []): Promise<void> {
-  ctx.session.matches = others.length > 0 ? others : undefined;
-  await ctx.reply(answerText(ctx.t, id), { reply_markup: afterAnswer(ctx.t, others.length > 0), link_preview_options: { is_disabled: true } });
+  await ctx.reply(answerText(ctx.t, id), { reply_markup: afterAnswer(ctx.t, others), link_preview_options: { is_disabled: true } });
 }
 
 export async function sendTopics(ctx: BotContext): Promise<void> {
@@ -66,9 +73,9 @@ export function faqHandlers(): Composer<BotContext> {
     if (!faqEntry(id)) return await ctx.reply(ctx.t("errors.stale"));
     await sendAnswer(ctx, id);
   });
-  composer.callbackQuery(cb.others, async (ctx) => {
+  composer.callbackQuery(/^faq:more:(\d{1,3}(?:\.\d{1,3}){0,4})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const ids = (ctx.session.matches ?? []).filter((id) => faqEntry(id));
+    const ids = ctx.match[1]!.split(".").map((i) => FAQ_ENTRIES[Number(i)]?.id).filter((id): id is string => id !== undefined);
     if (ids.length === 0) return await ctx.reply(ctx.t("errors.stale"));
     await ctx.reply(ctx.t("faq.others_title"), { reply_markup: questionList(ctx, ids, cb.menu("main")) });
   });

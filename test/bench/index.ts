@@ -1,0 +1,34 @@
+/**
+ * All benchmarks in one run, printed as a table: npm run bench
+ * (not part of npm test; tests never assert on time).
+ */
+import { cpus, totalmem } from "node:os";
+import { benchBroadcast } from "./broadcast.js";
+import { benchFaq, benchIntake, benchStartup } from "./stack.js";
+
+const rows: [string, string, string][] = [];
+const row = (name: string, result: string, target: string) => {
+  rows.push([name, result, target]);
+  console.log(`  ${name}: ${result}   (target: ${target})`);
+};
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+console.log(`notice-desk benchmarks — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+
+const faq = await benchFaq();
+row("FAQ answers, whole stack", `${faq.updatesPerSecond.toFixed(0)} updates/s, p50 ${ms(faq.p50)}, p99 ${ms(faq.p99)}`, "≥ 5,000/s, p99 < 5 ms");
+row("bare grammY, same reply, memory sessions", `${faq.bareUpdatesPerSecond.toFixed(0)} updates/s; ratio ${faq.ratio.toFixed(2)}`, "ratio < 3");
+
+const intake = await benchIntake();
+row(`intake, ${intake.people} people at once`, `per step p50 ${ms(intake.stepP50)}, p99 ${ms(intake.stepP99)}`, "—");
+row(`memory with ${intake.stored} stored people mid-intake`, `RSS ${intake.rssMb.toFixed(0)} MB`, "< 150 MB");
+
+const startup = await benchStartup();
+row(`start-up to first answer, ${startup.contacts} contacts`, ms(startup.milliseconds), "< 1,500 ms");
+
+const broadcast = await benchBroadcast();
+row("broadcast 20,000 at 1,000/s with one SIGKILL", `time/ideal ${broadcast.ratio.toFixed(3)} (${broadcast.seconds.toFixed(2)} s, restart ${broadcast.restartSeconds.toFixed(2)} s)`, "≤ 1.05");
+row("broadcast duplicates / ambiguous / missed / 429s", `${broadcast.duplicates} / ${broadcast.ambiguous} / ${broadcast.missed} / ${broadcast.tooMany} (${broadcast.tooManyAfterWarmup} after warm-up)`, "dup ≤ ambiguous, 0 missed, 0 429s");
+
+console.log("\n| benchmark | result | target |\n| --- | --- | --- |");
+for (const [name, result, target] of rows) console.log(`| ${name} | ${result} | ${target} |`);

@@ -1,0 +1,164 @@
+/**
+ * Benchmarks of the running application, in-process, through the in-memory
+ * transport (the same application, replies carried by grammY's client.fetch):
+ *  - FAQ free-text answers through the whole stack, against a bare grammY bot
+ *  - 1,000 people in the intake at once, then memory with 10,000 stored
+ *  - start-up to the first answer, as a real process on a 10,000-contact database
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bot, MemorySessionStorage, session, type Context, type SessionFlavor } from "grammy";
+import { loadConfig } from "../../src/config/env.js";
+import { createLogger } from "../../src/log/logger.js";
+import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { MemoryTransport, type MemoryUser } from "../../src/transports/memory.js";
+import { VirtualBotApi } from "../../src/transports/virtual/api.js";
+import { UpdateFactory } from "../../src/transports/virtual/updates.js";
+import { FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const QUESTIONS = [
+  "kak udalit red notice", "как узнать есть ли я в базе интерпола", "what is a diffusion", "як выдаліць чырвоны цыркуляр",
+  "can i travel to romania", "do i need a lawyer", "сколько стоит обращение в ccf", "is my data in the schengen system",
+];
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function runtimeIn(dir: string, env: Record<string, string> = {}): Promise<{ runtime: Runtime; env: Record<string, string> }> {
+  const full = { DATABASE_PATH: join(dir, "bench.sqlite"), MASTER_KEY: randomBytes(32).toString("base64"), FLOOD_LIMIT: "100000", ...env };
+  return { runtime: await createRuntime(loadConfig(full), createLogger("silent"), { purge: false }), env: full };
+}
+
+async function consented(chat: MemoryTransport, id: number): Promise<MemoryUser> {
+  const user = chat.user({ id, languageCode: "en" });
+  await user.send("/start");
+  await user.press("English");
+  await user.press("I agree");
+  return user;
+}
+
+export interface FaqBench { updatesPerSecond: number; p50: number; p99: number; bareUpdatesPerSecond: number; ratio: number }
+
+/** Free-text questions from stored people (session in SQLite, sealed), answered from the FAQ. */
+export async function benchFaq(count = 20_000): Promise<FaqBench> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
+  const { runtime } = await runtimeIn(dir);
+  try {
+    const chat = new MemoryTransport(runtime.deps, "memory", false);
+    const users: MemoryUser[] = [];
+    for (let i = 0; i < 100; i++) users.push(await consented(chat, 1000 + i));
+    const latencies: number[] = [];
+    for (let i = 0; i < 2000; i++) await users[i % 100]!.send(QUESTIONS[i % QUESTIONS.length]!); // warm-up
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      await users[i % 100]!.send(QUESTIONS[i % QUESTIONS.length]!);
+      latencies.push(performance.now() - t);
+    }
+    const updatesPerSecond = count / ((performance.now() - started) / 1000);
+
+    // The same transport and reply, on a bare grammY bot with in-memory sessions.
+    type Bare = Context & SessionFlavor<{ n: number }>;
+    const api = new VirtualBotApi(async () => undefined);
+    const bare = new Bot<Bare>("bare", { client: { fetch: api.fetch }, botInfo: { id: 1, is_bot: true, first_name: "b", username: "b" } as never });
+    bare.use(session({ initial: () => ({ n: 0 }), storage: new MemorySessionStorage() }));
+    const answer = "A".repeat(900);
+    bare.on("message:text", (ctx) => {
+      ctx.session.n++;
+      return ctx.reply(answer);
+    });
+    const updates = new UpdateFactory();
+    for (let i = 0; i < 2000; i++) await bare.handleUpdate(updates.text({ id: 1000 + (i % 100) }, QUESTIONS[i % QUESTIONS.length]!));
+    const bareStarted = performance.now();
+    for (let i = 0; i < count; i++) await bare.handleUpdate(updates.text({ id: 1000 + (i % 100) }, QUESTIONS[i % QUESTIONS.length]!));
+    const bareUpdatesPerSecond = count / ((performance.now() - bareStarted) / 1000);
+    return { updatesPerSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), bareUpdatesPerSecond, ratio: bareUpdatesPerSecond / updatesPerSecond };
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface IntakeBench { people: number; stepP50: number; stepP99: number; stored: number; rssMb: number }
+
+/** 1,000 people answering the intake at the same time, step by step; then 10,000 stored mid-intake. */
+export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<IntakeBench> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
+  const { runtime } = await runtimeIn(dir);
+  try {
+    const chat = new MemoryTransport(runtime.deps, "memory", false);
+    const steps: ((u: MemoryUser) => Promise<unknown>)[] = [
+      (u) => u.pressData("menu:intake"),
+      (u) => u.pressData("intake:choose:PL"),
+      (u) => u.pressData("intake:choose:refugee"),
+      (u) => u.pressData("intake:choose:red-notice"),
+      (u) => u.send("Art. 243, tax evasion"),
+      (u) => u.send("2021"),
+      (u) => u.pressData("intake:skip"),
+      (u) => u.pressData("intake:choose:ru"),
+      (u) => u.pressData("intake:choose:yes"),
+      (u) => u.pressData("intake:confirm"),
+    ];
+    const latencies: number[] = [];
+    const timed = async (u: MemoryUser, step: (u: MemoryUser) => Promise<unknown>) => {
+      const t = performance.now();
+      await step(u);
+      latencies.push(performance.now() - t);
+    };
+    const people: MemoryUser[] = [];
+    for (let i = 0; i < concurrent; i++) people.push(await consented(chat, 10_000 + i));
+    for (const step of steps) await Promise.all(people.map((u) => timed(u, step)));
+
+    // 10,000 stored people, each with a conversation open half-way through the intake.
+    for (let i = concurrent; i < stored; i++) {
+      const u = await consented(chat, 10_000 + i);
+      for (const step of steps.slice(0, 5)) await step(u);
+    }
+    const bytes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      (globalThis as { gc?: () => void }).gc?.();
+      await new Promise((r) => setTimeout(r, 50));
+      bytes.push(process.memoryUsage().rss);
+    }
+    return { people: concurrent, stepP50: percentile(latencies, 50), stepP99: percentile(latencies, 99), stored, rssMb: Math.min(...bytes) / 1024 / 1024 };
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface StartupBench { contacts: number; milliseconds: number }
+
+/** A real process on a database of 10,000 people: from spawn to the answer to the first message. */
+export async function benchStartup(contacts = 10_000): Promise<StartupBench> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
+  const fake = await new FakeTelegram().start();
+  try {
+    const { runtime, env } = await runtimeIn(dir);
+    runtime.store.sqlite.transaction(() => {
+      for (let i = 0; i < contacts; i++) runtime.deps.contacts.consent({ messenger: "telegram", chatId: String(50_000 + i) }, "en");
+    })();
+    await runtime.close();
+    fake.push(textUpdate({ id: 50_001, language_code: "en" }, "/help"));
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      stdio: "ignore",
+      env: { PATH: process.env.PATH ?? "", ...env, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn" },
+    });
+    await fake.until(() => fake.sentTo(50_001).length > 0, 30_000);
+    const milliseconds = performance.now() - started;
+    child.kill("SIGKILL");
+    return { contacts, milliseconds };
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
