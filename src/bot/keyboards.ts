@@ -38,11 +38,22 @@ export function mainMenu(t: TFunction): InlineKeyboard {
   return kb.text(t("menu.emergency"), cb.emergency);
 }
 
-/** The buttons under a free-text answer or a refusal. */
+const answerKeyboards = new WeakMap<TFunction, Map<string, InlineKeyboard>>();
+
+/** The buttons under a free-text answer: built once per language and set of other matches, never changed after. */
 export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard();
-  if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
-  return kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
+  let known = answerKeyboards.get(t);
+  if (!known) answerKeyboards.set(t, (known = new Map()));
+  const key = others.join(",");
+  let kb = known.get(key);
+  if (!kb) {
+    kb = new InlineKeyboard();
+    if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
+    kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
+    if (known.size >= 5_000) known.clear();
+    known.set(key, kb);
+  }
+  return kb;
 }
 
 export function noMatchKeyboard(t: TFunction): InlineKeyboard {

@@ -1,8 +1,11 @@
+import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/keyring.js";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "./open.js";
 import { sessions } from "./schema.js";
+
+const digest = (json: string) => createHash("sha1").update(json).digest("base64");
 
 /** grammY's storage adapter shape, which the conversations plugin shares. */
 export interface KeyValueStorage<T> {
@@ -32,11 +35,13 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   readonly #select;
   readonly #upsert;
   /**
-   * What each key held when last read or written, serialized ("" for
-   * nothing). This process is the only writer, so it answers reads too, and
-   * unchanged values are not written again.
+   * What each key held when last read or written: a digest, so that an
+   * unchanged value is not written again, and the value itself while small
+   * (this process is the only writer, so it can answer reads). Bounded, so
+   * thousands of open conversations do not pile up in memory.
    */
-  readonly #known = new Map<string, string>();
+  readonly #known = new Map<string, { digest: string; json?: string }>();
+  #knownBytes = 0;
 
   constructor(
     private readonly db: Db,
@@ -55,8 +60,13 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   }
 
   #remember(key: string, json: string): void {
-    if (this.#known.size >= 20_000) this.#known.clear();
-    this.#known.set(key, json);
+    if (this.#known.size >= 20_000 || this.#knownBytes > 8 * 1024 * 1024) {
+      this.#known.clear();
+      this.#knownBytes = 0;
+    }
+    const keep = json.length <= 2048;
+    this.#known.set(key, { digest: digest(json), ...(keep ? { json } : {}) });
+    if (keep) this.#knownBytes += json.length;
   }
 
   #lookup(key: string): Buffer {
@@ -70,7 +80,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async read(key: string): Promise<T | undefined> {
     const inMemory = await this.options.memory.read(key);
     if (inMemory !== undefined) return inMemory as T;
-    const known = this.#known.get(key);
+    const known = this.#known.get(key)?.json;
     if (known !== undefined) return known === "" ? undefined : (JSON.parse(known) as T);
     const lookup = this.#lookup(key);
     const row = this.#select.get({ lookup });
@@ -86,7 +96,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async write(key: string, value: T): Promise<void> {
     const json = JSON.stringify(value);
     // grammY writes back every session it read; most updates change nothing.
-    if (this.#known.get(key) === json) return;
+    if (this.#known.get(key)?.digest === digest(json)) return;
     const contactId = this.options.contactOf(key);
     if (!contactId) {
       this.#known.delete(key);
@@ -101,6 +111,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   /** Forgets what is cached, e.g. after rows were deleted behind this class's back (retention, erasure). */
   forgetCached(): void {
     this.#known.clear();
+    this.#knownBytes = 0;
   }
 
   async delete(key: string): Promise<void> {

@@ -25,6 +25,19 @@ const DIGRAPHS: [RegExp, string][] = [
   [/[jy]/g, "i"],
 ];
 
+const folded = new Map<string, string>();
+
+/** `foldWord`, remembered: people use the same few hundred words. */
+function foldCached(word: string): string {
+  let out = folded.get(word);
+  if (out === undefined) {
+    out = foldWord(word);
+    if (folded.size >= 50_000) folded.clear();
+    folded.set(word, out);
+  }
+  return out;
+}
+
 export function foldWord(word: string): string {
   let out = "";
   for (const ch of word) out += CYRILLIC[ch] ?? ch;
@@ -39,7 +52,7 @@ export function tokenize(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
-    .map(foldWord)
+    .map(foldCached)
     .filter((t) => t.length > 0);
 }
 

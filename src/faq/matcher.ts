@@ -175,12 +175,20 @@ export class FaqMatcher {
 
     // Best similarity of each query word within each document, through the postings.
     const best = new Float64Array(docs * q);
+    const touched: number[] = [];
+    const isTouched = new Uint8Array(docs);
     // Each vocabulary word's best similarity to any query word: how much of a phrase is covered.
     const wordBest = new Map<string, number>();
     expanded.forEach((similar, i) => {
       for (const [v, s] of similar) {
         if (s > (wordBest.get(v) ?? 0)) wordBest.set(v, s);
-        for (const d of this.#postings.get(v) ?? []) if (s > best[d * q + i]!) best[d * q + i] = s;
+        for (const d of this.#postings.get(v) ?? []) {
+          if (s > best[d * q + i]!) best[d * q + i] = s;
+          if (isTouched[d] === 0) {
+            isTouched[d] = 1;
+            touched.push(d);
+          }
+        }
       }
     });
     const covered = new Float64Array(docs);
@@ -191,7 +199,7 @@ export class FaqMatcher {
 
     const scores = new Array<number>(this.#ids.length).fill(0);
     const hints = new Array<number>(this.#ids.length).fill(0);
-    for (let d = 0; d < docs; d++) {
+    for (const d of touched) {
       let hit = 0;
       for (let i = 0; i < q; i++) hit += weights[i]! * best[d * q + i]!;
       if (hit === 0) continue;

@@ -1,0 +1,10 @@
+import { randomBytes } from "node:crypto";
+import { loadConfig } from "../src/config/env.js";
+import { createLogger } from "../src/log/logger.js";
+import { createRuntime } from "../src/runtime.js";
+import { MemoryTransport } from "../src/transports/memory.js";
+const rt = await createRuntime(loadConfig({ DATABASE_PATH: "/tmp/gen/base.sqlite", MASTER_KEY: randomBytes(32).toString("base64") }), createLogger("silent"), { purge: false });
+new MemoryTransport(rt.deps, "memory", false);
+(globalThis as any).gc();
+console.log(JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1048576)]))));
+await rt.close();
