@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { Keyring } from "../crypto/keyring.js";
+import { ROOT } from "../paths.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -17,7 +17,7 @@ export interface Store {
   close(): void;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const MIGRATIONS_DIR = join(ROOT, "drizzle");
 
 export class WrongKeyError extends Error {
   override name = "WrongKeyError";

@@ -1,9 +1,7 @@
-import { createRequire } from "node:module";
 import type { i18n } from "i18next";
 import { LANGUAGES } from "../i18n/languages.js";
+import catalogFile from "./catalog.json" with { type: "json" };
 import { FaqMatcher, type MatchableEntry, type MatcherOptions } from "./matcher.js";
-
-const require = createRequire(import.meta.url);
 
 /** What the FAQ knows about an entry beyond its translated texts. */
 export interface CatalogEntry {
@@ -25,7 +23,7 @@ interface CatalogFile {
   sources: Record<string, { title: string; url: string | null }>;
 }
 
-const file = require("./catalog.json") as CatalogFile;
+const file = catalogFile as CatalogFile;
 
 /** In catalog order. "Other matches" buttons refer to entries by position: add new ones at the end. */
 export const FAQ_ENTRIES: readonly CatalogEntry[] = file.entries;

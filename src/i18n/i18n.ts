@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import i18next, { type i18n, type Resource, type ResourceLanguage, type TFunction } from "i18next";
+import { ROOT } from "../paths.js";
 import { LANGUAGES, type Language } from "./languages.js";
 
 export type { TFunction };
 
 /** Where `locales/<language>/<namespace>.json` live. */
-export const LOCALES_DIR = fileURLToPath(new URL("../../locales", import.meta.url));
+export const LOCALES_DIR = join(ROOT, "locales");
 
 /** Reads every namespace file of every language, synchronously, once. */
 export function readResources(dir = LOCALES_DIR): Resource {

@@ -4,7 +4,7 @@
  * killed with SIGKILL once half-way, then restarted. Prints total time
  * against the ideal (recipients ÷ rate), duplicates against ambiguous
  * in-flight sends, missed recipients and 429s.
- *   npm run bench:broadcast [-- <recipients> <rate>]
+ * Run through `npm run bench:broadcast [-- <recipients> <rate>]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,21 +26,21 @@ export interface BroadcastBench {
   tooManyAfterWarmup: number;
 }
 
-export async function benchBroadcast(recipients = 20_000, rate = 1_000): Promise<BroadcastBench> {
+export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
   const fake = await new FakeTelegram().start();
   try {
     const seeded = await seedBroadcast(dir, recipients);
     fake.perSecond = rate;
     const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: "8" };
-    const first = spawnBot(seeded, fake, env);
+    const first = spawnBot(seeded, fake, env, entry);
     await fake.until(() => fake.sent.length >= 1, 60_000);
     const started = Date.now();
     await fake.until(() => fake.sent.length >= recipients / 2, 600_000);
     first.kill("SIGKILL");
     await exited(first);
     const killedAt = Date.now();
-    const second = spawnBot(seeded, fake, env);
+    const second = spawnBot(seeded, fake, env, entry);
     const atKill = fake.sent.length;
     await fake.until(() => fake.sent.length > atKill, 60_000);
     const resumedAt = Date.now();
@@ -67,15 +67,3 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000): Promise
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [recipients, rate] = process.argv.slice(2).map(Number);
-  const r = await benchBroadcast(recipients || undefined, rate || undefined);
-  console.log("broadcast benchmark");
-  console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
-  console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
-  console.log(`  time / ideal               ${r.ratio.toFixed(3)}   (target ≤ 1.05)`);
-  console.log(`    of which restart gap     ${r.restartSeconds.toFixed(2)} s`);
-  console.log(`  duplicates                 ${r.duplicates}   (target ≤ ambiguous in-flight sends: ${r.ambiguous})`);
-  console.log(`  missed                     ${r.missed}   (target 0)`);
-  console.log(`  429s received              ${r.tooMany}, ${r.tooManyAfterWarmup} after warm-up   (target 0 after warm-up)`);
-}

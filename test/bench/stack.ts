@@ -10,18 +10,18 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Bot, MemorySessionStorage, session, type Context, type SessionFlavor } from "grammy";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log/logger.js";
+import { ROOT } from "../../src/paths.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 import { MemoryTransport, type MemoryUser } from "../../src/transports/memory.js";
 import { VirtualBotApi } from "../../src/transports/virtual/api.js";
 import { UpdateFactory } from "../../src/transports/virtual/updates.js";
 import { LABELLED } from "../faq-questions.js";
+import { botCommand } from "../helpers/broadcast-harness.js";
 import { FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Questions people ask, in three languages and two alphabets, with typos (the labelled set). */
 const QUESTIONS = LABELLED.filter(([, id]) => id !== null).map(([q]) => q);
 
@@ -111,15 +111,15 @@ export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<I
       await step(u);
       latencies.push(performance.now() - t);
     };
-    const people: MemoryUser[] = [];
-    for (let i = 0; i < concurrent; i++) people.push(await consented(chat, 10_000 + i));
-    for (const step of steps) await Promise.all(people.map((u) => timed(u, step)));
-
-    // 10,000 stored people, each with a conversation open half-way through the intake.
+    // 10,000 stored people, each with a conversation open half-way through the intake...
     for (let i = concurrent; i < stored; i++) {
       const u = await consented(chat, 10_000 + i);
       for (const step of steps.slice(0, 5)) await step(u);
     }
+    // ...while 1,000 more go through all of it at the same time.
+    const people: MemoryUser[] = [];
+    for (let i = 0; i < concurrent; i++) people.push(await consented(chat, 10_000 + i));
+    for (const step of steps) await Promise.all(people.map((u) => timed(u, step)));
     const bytes: number[] = [];
     for (let i = 0; i < 5; i++) {
       (globalThis as { gc?: () => void }).gc?.();
@@ -147,7 +147,7 @@ export async function benchStartup(contacts = 10_000): Promise<StartupBench> {
     await runtime.close();
     fake.push(textUpdate({ id: 50_001, language_code: "en" }, "/help"));
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, botCommand("bundle"), {
       cwd: ROOT,
       stdio: "ignore",
       env: { PATH: process.env.PATH ?? "", ...env, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn" },

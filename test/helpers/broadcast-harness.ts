@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log/logger.js";
+import { ROOT } from "../../src/paths.js";
 import { createRuntime } from "../../src/runtime.js";
 import { FAKE_TOKEN, type FakeTelegram } from "./fake-telegram.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const LANGS = ["be", "ru", "en"] as const;
 
 export interface Seeded {
@@ -36,9 +35,12 @@ export async function seedBroadcast(dir: string, count: number, firstChatId = 10
   return { databasePath, masterKey, chatIds };
 }
 
+/** How to start the bot: from the sources through tsx (tests), or the bundle of `npm run build` (benchmarks). */
+export const botCommand = (entry: "sources" | "bundle"): string[] => (entry === "bundle" ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"]);
+
 /** The bot as a real process (one Node process, so SIGKILL kills it outright), on the fake Bot API. */
-export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string, string> = {}, entry: "sources" | "bundle" = "sources"): ChildProcess {
+  return spawn(process.execPath, botCommand(entry), {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
     env: {

@@ -1,0 +1,14 @@
+/** npm run bench:broadcast [-- <recipients> <rate>]: the broadcast benchmark alone. */
+import { benchBroadcast } from "./broadcast.js";
+
+const [recipients, rate] = process.argv.slice(2).map(Number);
+const r = await benchBroadcast(recipients || undefined, rate || undefined);
+console.log("broadcast benchmark");
+console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
+console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
+console.log(`  time / ideal               ${r.ratio.toFixed(3)}   (target ≤ 1.05)`);
+console.log(`    of which restart gap     ${r.restartSeconds.toFixed(2)} s`);
+console.log(`  duplicates                 ${r.duplicates}   (target ≤ ambiguous in-flight sends: ${r.ambiguous})`);
+console.log(`  missed                     ${r.missed}   (target 0)`);
+console.log(`  429s received              ${r.tooMany}, ${r.tooManyAfterWarmup} after warm-up   (target 0 after warm-up)`);
+
