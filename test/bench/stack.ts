@@ -85,7 +85,18 @@ export async function benchFaq(count = 20_000): Promise<FaqBench> {
   }
 }
 
-export interface IntakeBench { people: number; stepP50: number; stepP99: number; stored: number; rssMb: number }
+export interface IntakeBench { people: number; stepP50: number; stepP99: number; stored: number; storedRssMb: number; rssMb: number }
+
+/** Resident memory after collecting garbage, in MB (this process, harness included). */
+async function settledRss(): Promise<number> {
+  const bytes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setTimeout(r, 50));
+    bytes.push(process.memoryUsage().rss);
+  }
+  return Math.min(...bytes) / 1024 / 1024;
+}
 
 /** 1,000 people answering the intake at the same time, step by step; then 10,000 stored mid-intake. */
 export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<IntakeBench> {
@@ -116,17 +127,12 @@ export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<I
       const u = await consented(chat, 10_000 + i);
       for (const step of steps.slice(0, 5)) await step(u);
     }
+    const storedRss = await settledRss();
     // ...while 1,000 more go through all of it at the same time.
     const people: MemoryUser[] = [];
     for (let i = 0; i < concurrent; i++) people.push(await consented(chat, 10_000 + i));
     for (const step of steps) await Promise.all(people.map((u) => timed(u, step)));
-    const bytes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      (globalThis as { gc?: () => void }).gc?.();
-      await new Promise((r) => setTimeout(r, 50));
-      bytes.push(process.memoryUsage().rss);
-    }
-    return { people: concurrent, stepP50: percentile(latencies, 50), stepP99: percentile(latencies, 99), stored, rssMb: Math.min(...bytes) / 1024 / 1024 };
+    return { people: concurrent, stepP50: percentile(latencies, 50), stepP99: percentile(latencies, 99), stored, storedRssMb: storedRss, rssMb: await settledRss() };
   } finally {
     await runtime.close();
     rmSync(dir, { recursive: true, force: true });
