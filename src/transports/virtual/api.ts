@@ -66,7 +66,14 @@ function json(body: unknown): Response {
  */
 export class VirtualBotApi {
   #nextMessageId = new Map<number, number>();
+  /** Recent messages, for edits; bounded, oldest dropped first (only recent ones get edited). */
   #texts = new Map<string, OutgoingMessage>();
+
+  #keep(key: string, message: OutgoingMessage): void {
+    this.#texts.delete(key);
+    this.#texts.set(key, message);
+    if (this.#texts.size > 2000) this.#texts.delete(this.#texts.keys().next().value!);
+  }
 
   constructor(private readonly deliver: Deliver, private readonly me: UserFromGetMe = VIRTUAL_BOT) {}
 
@@ -123,7 +130,7 @@ export class VirtualBotApi {
         const message = this.#message(chatId, messageId, String(payload.text ?? ""), payload.reply_markup);
         await this.deliver({ type: "message", message });
         this.#nextMessageId.set(chatId, messageId);
-        this.#texts.set(`${chatId}:${messageId}`, message);
+        this.#keep(`${chatId}:${messageId}`, message);
         return this.#asBotApiMessage(message);
       }
       case "sendDocument":
@@ -160,7 +167,7 @@ export class VirtualBotApi {
         const text = method === "editMessageText" ? String(payload.text ?? "") : previous.text;
         const message = this.#message(chatId, messageId, text, payload.reply_markup);
         await this.deliver({ type: "edit", message });
-        this.#texts.set(`${chatId}:${messageId}`, message);
+        this.#keep(`${chatId}:${messageId}`, message);
         return this.#asBotApiMessage(message);
       }
       case "deleteMessage": {
