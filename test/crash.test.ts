@@ -39,6 +39,8 @@ afterEach(async () => {
 });
 
 async function crash(): Promise<void> {
+  // The reply is out; let the handler finish storing the step it acknowledged.
+  await new Promise((r) => setTimeout(r, 100));
   bot.kill("SIGKILL");
   await exited(bot);
   bot = spawnBot(seeded, fake, env);
