@@ -115,7 +115,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     }, now);
   // Retries due relay messages and re-announces urgent cases nobody has taken.
   const tick = setInterval(() => {
-    if (desk.realert() > 0 || outbox.nextDue() !== undefined) desk.kick().catch((err: unknown) => log.error({ err }, "relay delivery failed"));
+    const due = outbox.nextDue();
+    if (desk.realert() > 0 || (due !== undefined && due <= now())) desk.kick().catch((err: unknown) => log.error({ err }, "relay delivery failed"));
   }, 5_000);
   tick.unref();
   return {

@@ -72,6 +72,7 @@ describe("FAQ matcher", () => {
   it("offers other matches only below the best one", () => {
     const result = matcher.match("red notice deletion refugee");
     expect(result.best).toBeDefined();
+    expect(result.others.length).toBeGreaterThan(0);
     for (const other of result.others) {
       expect(other.score).toBeLessThanOrEqual(result.best!.score);
       expect(other.id).not.toBe(result.best!.id);

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { caseNotes, cases } from "../db/schema.js";
@@ -159,10 +159,10 @@ export class Cases {
 
   /** Urgent open cases whose volunteers were last alerted before `before` (or never). */
   urgentToAlert(before: number): CaseView[] {
-    return this.queue().filter((c) => c.urgent).filter((c) => {
-      const row = this.db.select({ alertedAt: cases.alertedAt }).from(cases).where(eq(cases.id, c.id)).get();
-      return row?.alertedAt === null || row?.alertedAt === undefined || row.alertedAt < before;
-    });
+    // Asked every few seconds: selected in SQL, so only the cases due are opened.
+    return this.db.select().from(cases)
+      .where(and(eq(cases.status, "open"), eq(cases.urgent, true), or(isNull(cases.alertedAt), lt(cases.alertedAt, before))))
+      .orderBy(asc(cases.createdAt)).all().map((row) => this.#view(row));
   }
 
   markAlerted(caseId: string): void {

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Address } from "../contacts/contacts.js";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
@@ -88,7 +88,7 @@ export class Outbox {
   }
 
   pending(): number {
-    return this.db.select({ id: outbox.id }).from(outbox).all().length;
+    return this.db.select({ n: sql<number>`count(*)` }).from(outbox).get()?.n ?? 0;
   }
 
   /** Sends everything due, one at a time, in order. Concurrent calls share one pass. */
