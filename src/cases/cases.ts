@@ -46,6 +46,12 @@ const notePlace = (id: string) => `case_notes:${id}:note`;
 /** Cases: opening, the queue, claiming, closing and notes. */
 export class Cases {
   readonly #live;
+  /**
+   * `liveChat` answers, by contact: asked on every message, changed only by
+   * `take`, `release` and `close` (which drop it). Rows deleted elsewhere
+   * (erasure, retention) leave at most a stale id that `byId` no longer finds.
+   */
+  readonly #liveKnown = new Map<string, { id: string; volunteerId: string } | null>();
 
   constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {
     this.#live = db.select({ id: cases.id, volunteerId: cases.volunteerId }).from(cases)
@@ -62,8 +68,18 @@ export class Cases {
 
   /** The person's case a volunteer holds, without opening anything: asked on every message. */
   liveChat(contactId: string): { id: string; volunteerId: string } | undefined {
+    const known = this.#liveKnown.get(contactId);
+    if (known !== undefined) return known ?? undefined;
     const row = this.#live.get({ contactId });
-    return row?.volunteerId ? { id: row.id, volunteerId: row.volunteerId } : undefined;
+    const live = row?.volunteerId ? { id: row.id, volunteerId: row.volunteerId } : null;
+    if (this.#liveKnown.size >= 10_000) this.#liveKnown.clear();
+    this.#liveKnown.set(contactId, live);
+    return live ?? undefined;
+  }
+
+  #changed(changes: number): boolean {
+    if (changes > 0) this.#liveKnown.clear();
+    return changes === 1;
   }
 
   /** The person's case that is not closed, if any. */
@@ -131,19 +147,19 @@ export class Cases {
 
   /** Claims an open case. Of two volunteers taking at once, exactly one gets `true`. */
   take(caseId: string, volunteerId: string): boolean {
-    return this.db.update(cases)
+    return this.#changed(this.db.update(cases)
       .set({ status: "taken", volunteerId, takenAt: this.now() })
       .where(and(eq(cases.id, caseId), eq(cases.status, "open")))
-      .run().changes === 1;
+      .run().changes);
   }
 
   /** Puts a case back in the queue; only its volunteer can. */
   release(caseId: string, volunteerId?: string): boolean {
     const owner = volunteerId === undefined ? isNotNull(cases.volunteerId) : eq(cases.volunteerId, volunteerId);
-    return this.db.update(cases)
+    return this.#changed(this.db.update(cases)
       .set({ status: "open", volunteerId: null, takenAt: null, alertedAt: null })
       .where(and(eq(cases.id, caseId), eq(cases.status, "taken"), owner))
-      .run().changes === 1;
+      .run().changes);
   }
 
   /** Closes a case with an outcome code; it is erased `keepDays` later. */
@@ -151,10 +167,10 @@ export class Cases {
     const now = this.now();
     const conditions = [eq(cases.id, caseId), ne(cases.status, "closed")];
     if (volunteerId !== undefined) conditions.push(eq(cases.volunteerId, volunteerId));
-    return this.db.update(cases)
+    return this.#changed(this.db.update(cases)
       .set({ status: "closed", closedAt: now, expiresAt: now + keepDays * 24 * 60 * 60 * 1000, outcome: outcome ?? null })
       .where(and(...conditions))
-      .run().changes === 1;
+      .run().changes);
   }
 
   /** Urgent open cases whose volunteers were last alerted before `before` (or never). */

@@ -40,6 +40,18 @@ interface Doc {
   kind: "phrase" | "answer";
 }
 
+/** A query word's resemblance to the vocabulary, worked out once per distinct word. */
+interface Expansion {
+  /** Vocabulary words it resembles (by number), with how much. */
+  words: Int32Array;
+  wordSims: Float64Array;
+  /** Documents those words occur in, with the best similarity reached in each. */
+  docs: Int32Array;
+  sims: Float64Array;
+  /** The word's weight in a query. */
+  idf: number;
+}
+
 /** How much an answer that contains the query's words adds to its question's score. */
 const ANSWER_HINT = 0.25;
 
@@ -58,13 +70,20 @@ export class FaqMatcher {
   readonly #idf = new Map<string, number>();
   /** Vocabulary by first letter: only words sharing it can be similar (see `similarity`). */
   readonly #byInitial = new Map<string, string[]>();
-  /** For each word, the documents that contain it. */
+  /** For each word, the documents that contain it, and the phrase documents only. */
   readonly #postings = new Map<string, number[]>();
+  /** Vocabulary words by number: their weight and the phrase documents that contain them. */
+  readonly #vocabulary: { idf: number; phrases: number[] }[] = [];
+  readonly #wordNumber = new Map<string, number>();
+  /** Per-document sums, reused by every query and left zeroed after it (`match` is synchronous). */
+  readonly #scratch: {
+    hit: Float64Array; covered: Float64Array; isTouched: Uint8Array; scores: Float64Array; hints: Float64Array; wordBest: Float64Array;
+  };
   /** For each phrase document, the summed weight of its distinct words. */
   readonly #docWeight: Float64Array;
   readonly #byLanguage = new Map<Language, Set<string>>();
   /** Words already compared with the vocabulary; queries repeat words a lot. */
-  readonly #expanded = new Map<string, Map<string, number>>();
+  readonly #expanded = new Map<string, Expansion>();
   /** Weight of a word the FAQ does not contain: an average word, neither ignored nor decisive. */
   readonly #unknownIdf: number;
 
@@ -89,7 +108,10 @@ export class FaqMatcher {
     });
     const n = entries.length;
     for (const [token, count] of df) {
-      this.#idf.set(token, Math.log((n + 1) / (count + 0.5)));
+      const idf = Math.log((n + 1) / (count + 0.5));
+      this.#idf.set(token, idf);
+      this.#wordNumber.set(token, this.#vocabulary.length);
+      this.#vocabulary.push({ idf, phrases: [] });
       const initial = token[0]!;
       if (!this.#byInitial.has(initial)) this.#byInitial.set(initial, []);
       this.#byInitial.get(initial)!.push(token);
@@ -99,9 +121,16 @@ export class FaqMatcher {
       for (const t of new Set(doc.tokens)) {
         if (!this.#postings.has(t)) this.#postings.set(t, []);
         this.#postings.get(t)!.push(d);
+        if (doc.kind === "phrase") this.#vocabulary[this.#wordNumber.get(t)!]!.phrases.push(d);
         this.#docWeight[d]! += this.#idf.get(t) ?? 0;
       }
     });
+    const docs = this.#docs.length;
+    this.#scratch = {
+      hit: new Float64Array(docs), covered: new Float64Array(docs), isTouched: new Uint8Array(docs),
+      scores: new Float64Array(entries.length), hints: new Float64Array(entries.length),
+      wordBest: new Float64Array(this.#vocabulary.length),
+    };
     const idfs = [...this.#idf.values()];
     this.#unknownIdf = idfs.reduce((a, b) => a + b, 0) / Math.max(1, idfs.length);
   }
@@ -127,25 +156,37 @@ export class FaqMatcher {
     return 0;
   }
 
-  /** The vocabulary words a query word resembles, and how much. */
-  #expand(token: string): Map<string, number> {
+  /** The vocabulary words a query word resembles, and the documents they reach. */
+  #expand(token: string): Expansion {
     const cached = this.#expanded.get(token);
     if (cached) return cached;
-    const similar = new Map<string, number>();
+    const similar: [string, number][] = [];
     for (const v of this.#byInitial.get(token[0]!) ?? []) {
       const s = FaqMatcher.similarity(token, v);
-      if (s > 0) similar.set(v, s);
+      if (s > 0) similar.push([v, s]);
     }
+    // Per document, the best similarity of any of those words: what the word scores there.
+    const reach = new Map<number, number>();
+    for (const [v, s] of similar) {
+      for (const d of this.#postings.get(v)!) if (s > (reach.get(d) ?? 0)) reach.set(d, s);
+    }
+    const expansion: Expansion = {
+      words: Int32Array.from(similar, ([v]) => this.#wordNumber.get(v)!),
+      wordSims: Float64Array.from(similar, ([, s]) => s),
+      docs: Int32Array.from(reach.keys()),
+      sims: Float64Array.from(reach.values()),
+      idf: this.#queryIdf(token, similar),
+    };
     if (this.#expanded.size >= 50_000) this.#expanded.clear();
-    this.#expanded.set(token, similar);
-    return similar;
+    this.#expanded.set(token, expansion);
+    return expansion;
   }
 
-  #queryIdf(token: string, similar: Map<string, number>): number {
+  #queryIdf(token: string, similar: [string, number][]): number {
     const exact = this.#idf.get(token);
     if (exact !== undefined) return exact;
     let best = 0;
-    for (const v of similar.keys()) best = Math.max(best, this.#idf.get(v) ?? 0);
+    for (const [v] of similar) best = Math.max(best, this.#idf.get(v) ?? 0);
     return best > 0 ? best : this.#unknownIdf;
   }
 
@@ -168,43 +209,43 @@ export class FaqMatcher {
     if (!hasWord || words > this.options.maxWords) return { others: [], language };
 
     const expanded = tokens.map((t) => this.#expand(t));
-    const weights = tokens.map((t, i) => this.#queryIdf(t, expanded[i]!));
-    const total = weights.reduce((a, b) => a + b, 0);
-    const q = tokens.length;
-    const docs = this.#docs.length;
+    let total = 0;
+    for (const e of expanded) total += e.idf;
 
-    // Best similarity of each query word within each document, through the postings.
-    const best = new Float64Array(docs * q);
+    // How much of the query each document explains: weighted best similarity of each query word.
+    const { hit, covered, isTouched } = this.#scratch;
     const touched: number[] = [];
-    const isTouched = new Uint8Array(docs);
-    // Each vocabulary word's best similarity to any query word: how much of a phrase is covered.
-    const wordBest = new Map<string, number>();
-    expanded.forEach((similar, i) => {
-      for (const [v, s] of similar) {
-        if (s > (wordBest.get(v) ?? 0)) wordBest.set(v, s);
-        for (const d of this.#postings.get(v) ?? []) {
-          if (s > best[d * q + i]!) best[d * q + i] = s;
-          if (isTouched[d] === 0) {
-            isTouched[d] = 1;
-            touched.push(d);
-          }
+    for (const e of expanded) {
+      for (let k = 0; k < e.docs.length; k++) {
+        const d = e.docs[k]!;
+        hit[d]! += e.idf * e.sims[k]!;
+        if (isTouched[d] === 0) {
+          isTouched[d] = 1;
+          touched.push(d);
         }
       }
-    });
-    const covered = new Float64Array(docs);
-    for (const [v, s] of wordBest) {
-      const w = (this.#idf.get(v) ?? 0) * s;
-      for (const d of this.#postings.get(v) ?? []) covered[d]! += w;
+    }
+    // How much of each phrase the query covers: each phrase word's best similarity to any query word.
+    const { wordBest } = this.#scratch;
+    const reached: number[] = [];
+    for (const e of expanded) {
+      for (let k = 0; k < e.words.length; k++) {
+        const v = e.words[k]!;
+        if (wordBest[v] === 0) reached.push(v);
+        if (e.wordSims[k]! > wordBest[v]!) wordBest[v] = e.wordSims[k]!;
+      }
+    }
+    for (const v of reached) {
+      const word = this.#vocabulary[v]!;
+      const w = word.idf * wordBest[v]!;
+      for (const d of word.phrases) covered[d]! += w;
+      wordBest[v] = 0;
     }
 
-    const scores = new Array<number>(this.#ids.length).fill(0);
-    const hints = new Array<number>(this.#ids.length).fill(0);
+    const { scores, hints } = this.#scratch;
     for (const d of touched) {
-      let hit = 0;
-      for (let i = 0; i < q; i++) hit += weights[i]! * best[d * q + i]!;
-      if (hit === 0) continue;
+      const queryCoverage = total > 0 ? hit[d]! / total : 0;
       const doc = this.#docs[d]!;
-      const queryCoverage = total > 0 ? hit / total : 0;
       if (doc.kind === "phrase") {
         const phraseCoverage = this.#docWeight[d]! > 0 ? covered[d]! / this.#docWeight[d]! : 0;
         const score = 0.65 * queryCoverage + 0.35 * phraseCoverage;
@@ -212,14 +253,24 @@ export class FaqMatcher {
       } else if (queryCoverage > hints[doc.entry]!) {
         hints[doc.entry] = queryCoverage;
       }
+      hit[d] = 0;
+      covered[d] = 0;
+      isTouched[d] = 0;
     }
 
-    const ranked = scores
-      .map((score, i) => ({ id: this.#ids[i]!, score: Math.round(Math.min(1, score + ANSWER_HINT * hints[i]!) * 1000) / 1000 }))
-      .sort((a, b) => b.score - a.score);
+    // Only entries close to the threshold can be answers or "other matches".
+    const floor = this.options.threshold * 0.8;
+    const ranked: Match[] = [];
+    for (let i = 0; i < scores.length; i++) {
+      if (scores[i] === 0 && hints[i] === 0) continue;
+      const score = Math.round(Math.min(1, scores[i]! + ANSWER_HINT * hints[i]!) * 1000) / 1000;
+      if (score >= floor) ranked.push({ id: this.#ids[i]!, score });
+      scores[i] = 0;
+      hints[i] = 0;
+    }
+    ranked.sort((a, b) => b.score - a.score);
     const [top, ...rest] = ranked;
     if (!top || top.score < this.options.threshold) return { others: [], language };
-    const floor = this.options.threshold * 0.8;
-    return { best: top, others: rest.filter((m) => m.score >= floor).slice(0, 3), language };
+    return { best: top, others: rest.slice(0, 3), language };
   }
 }

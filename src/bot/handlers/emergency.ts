@@ -3,6 +3,7 @@ import { isEmergency } from "../../emergency/detect.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
+import { byKind } from "./kinds.js";
 
 export async function sendChecklist(ctx: BotContext, related: string[] = []): Promise<void> {
   await ctx.reply(`${ctx.t("emergency.checklist")}\n\n${ctx.t("emergency.offer")}`, {
@@ -16,8 +17,9 @@ export async function sendChecklist(ctx: BotContext, related: string[] = []): Pr
  */
 export function emergency(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.command("sos", (ctx) => sendChecklist(ctx));
-  composer.callbackQuery(cb.emergency, async (ctx) => {
+  const { commands, buttons } = byKind(composer);
+  commands.command("sos", (ctx) => sendChecklist(ctx));
+  buttons.callbackQuery(cb.emergency, async (ctx) => {
     await ctx.answerCallbackQuery();
     await sendChecklist(ctx);
   });

@@ -3,6 +3,7 @@ import type { Carried } from "../../relay/desk.js";
 import { checkFile } from "../../relay/files.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { byKind } from "./kinds.js";
 
 /** What a message carries across: its text, or a document or photo. */
 function carried(ctx: BotContext): Carried | "unsupported" | undefined {
@@ -28,9 +29,10 @@ function carried(ctx: BotContext): Carried | "unsupported" | undefined {
  */
 export function relay(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  const { commands } = byKind(composer);
   const { desk } = deps;
 
-  composer.command("endchat", async (ctx) => {
+  commands.command("endchat", async (ctx) => {
     const c = ctx.contact && desk.endChat(ctx.contact);
     if (!c) return await ctx.reply(ctx.t("relay.not_in_chat"));
     await ctx.reply(ctx.t("relay.ended", { ref: c.ref }));
