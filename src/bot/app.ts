@@ -1,6 +1,6 @@
 import { sequentialize } from "@grammyjs/runner";
 import { conversations, createConversation } from "@grammyjs/conversations";
-import { Bot, BotError, Composer, type ApiClientOptions, type Context } from "grammy";
+import { Bot, BotError, Composer, type ApiClientOptions, type Context, type FilterQuery } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
@@ -9,16 +9,19 @@ import { createIntake, INTAKE } from "./conversations/intake.js";
 import { createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
-import { relay } from "./handlers/relay.js";
+import { relay, relayCommands } from "./handlers/relay.js";
 import { broadcastCommand, staffCommands } from "./handlers/staff.js";
 import { travel } from "./handlers/travel.js";
-import { emergency } from "./handlers/emergency.js";
+import { emergency, emergencyCommands } from "./handlers/emergency.js";
 import { answerFreeText, faqHandlers } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
 import { menu } from "./handlers/menu.js";
 import { askLanguage, onboarding } from "./handlers/onboarding.js";
 import { floodGuard } from "./handlers/flood.js";
 import { privateOnly } from "./handlers/private-only.js";
+
+/** Where conversation state is stored: this prefix and the chat's storage key. */
+const CONVERSATIONS = "conv:";
 
 /** How a transport plugs into the one application. */
 export interface TransportOptions {
@@ -37,25 +40,30 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   app.use(privateOnly());
   app.use(floodGuard(deps, messenger));
   app.use(contextSetup(deps, messenger));
-  app.use(staffCommands(deps));
+  // grammY checks each command and button filter on every update that reaches
+  // it; grouped behind one filter, a plain message passes all of them at once.
+  const commandsOrButtons: FilterQuery[] = [":entities:bot_command", "callback_query:data"];
+  // These work in any state, mid-conversation too.
+  app.on(commandsOrButtons, staffCommands(deps), relayCommands(deps), emergencyCommands());
   app.use(relay(deps));
   app.use(emergency(deps));
-  app.use(conversations<BotContext, Context>({
-    storage: {
-      type: "key",
-      prefix: "conv:",
-      getStorageKey: (ctx) => storageKey(deps, messenger, ctx),
-      adapter: deps.conversations,
-    },
-  }));
-  app.use(createConversation(createIntake(deps), INTAKE));
-  app.use(createConversation(createBroadcastConversation(deps), BROADCAST));
-  app.use(broadcastCommand(deps));
-  app.use(travel(deps));
-  app.use(onboarding(deps));
-  app.use(menu(deps));
-  app.use(forget(deps));
-  app.use(faqHandlers());
+  // Only commands and buttons start conversations, so a plain message enters
+  // the plugin (which reads and replays state) only while one is under way.
+  const inConversations = new Composer<BotContext>(
+    conversations<BotContext, Context>({
+      storage: { type: "key", prefix: CONVERSATIONS, getStorageKey: (ctx) => storageKey(deps, messenger, ctx), adapter: deps.conversations },
+    }),
+    createConversation(createIntake(deps), INTAKE),
+    createConversation(createBroadcastConversation(deps), BROADCAST),
+  ).middleware();
+  app.use(async (ctx, next) => {
+    const key = storageKey(deps, messenger, ctx);
+    if (ctx.has(commandsOrButtons) || (key !== undefined && (await deps.conversations.read(CONVERSATIONS + key)) !== undefined)) {
+      return await inConversations(ctx, next);
+    }
+    await next();
+  });
+  app.on(commandsOrButtons, broadcastCommand(deps), travel(deps), onboarding(deps), menu(deps), forget(deps), faqHandlers());
 
   app.on("message:text", async (ctx) => {
     const text = ctx.message.text;

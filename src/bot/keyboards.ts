@@ -56,11 +56,19 @@ export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
   return kb;
 }
 
+const noMatchKeyboards = new WeakMap<TFunction, InlineKeyboard>();
+
+/** The buttons under "no answer" and "that is a story": one per language. */
 export function noMatchKeyboard(t: TFunction): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(t("faq.browse"), cb.menu("faq")).row()
-    .text(t("menu.intake"), cb.menu("intake")).row()
-    .text(t("faq.human"), cb.menu("lawyer"));
+  let kb = noMatchKeyboards.get(t);
+  if (!kb) {
+    kb = new InlineKeyboard()
+      .text(t("faq.browse"), cb.menu("faq")).row()
+      .text(t("menu.intake"), cb.menu("intake")).row()
+      .text(t("faq.human"), cb.menu("lawyer"));
+    noMatchKeyboards.set(t, kb);
+  }
+  return kb;
 }
 
 export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {

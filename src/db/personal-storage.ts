@@ -96,7 +96,8 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async write(key: string, value: T): Promise<void> {
     const json = JSON.stringify(value);
     // grammY writes back every session it read; most updates change nothing.
-    if (this.#known.get(key)?.digest === digest(json)) return;
+    const known = this.#known.get(key);
+    if (known && (known.json !== undefined ? known.json === json : known.digest === digest(json))) return;
     const contactId = this.options.contactOf(key);
     if (!contactId) {
       this.#known.delete(key);

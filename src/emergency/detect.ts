@@ -17,7 +17,7 @@ const PAIRS: [string, string][] = [
   ["ostanovil", "hranic"], ["zabral", "polic"], ["zabral", "milic"], ["spinil", "miaz"],
 ];
 
-const startsWith = (tokens: string[], stem: string) => tokens.some((t) => t.startsWith(stem));
+const startsWith = (tokens: readonly string[], stem: string) => tokens.some((t) => t.startsWith(stem));
 
 /** Whether a message says that someone is being detained (in any of the three languages or Polish). */
 export function isEmergency(text: string): boolean {

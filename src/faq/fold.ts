@@ -46,14 +46,23 @@ export function foldWord(word: string): string {
   return out.replace(/(.)\1+/g, "$1");
 }
 
-/** Splits into folded word tokens; digits stay, everything else separates. */
-export function tokenize(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .map(foldCached)
-    .filter((t) => t.length > 0);
+const WORD = /[\p{L}\p{N}]+/gu;
+
+let last: { text: string; tokens: readonly string[] } | undefined;
+
+/**
+ * Splits into folded word tokens; digits stay, everything else separates.
+ * The last result is kept: emergency detection and the matcher read the same message.
+ */
+export function tokenize(text: string): readonly string[] {
+  if (last?.text === text) return last.tokens;
+  const tokens: string[] = [];
+  for (const [word] of text.toLowerCase().matchAll(WORD)) {
+    const token = foldCached(word);
+    if (token.length > 0) tokens.push(token);
+  }
+  last = { text, tokens };
+  return tokens;
 }
 
 /** Damerau–Levenshtein distance with an early exit once `max` is exceeded. */

@@ -36,7 +36,7 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { threshold: 0.45, maxWor
 
 interface Doc {
   entry: number;
-  tokens: string[];
+  tokens: readonly string[];
   kind: "phrase" | "answer";
 }
 
@@ -77,7 +77,8 @@ export class FaqMatcher {
   readonly #wordNumber = new Map<string, number>();
   /** Per-document sums, reused by every query and left zeroed after it (`match` is synchronous). */
   readonly #scratch: {
-    hit: Float64Array; covered: Float64Array; isTouched: Uint8Array; scores: Float64Array; hints: Float64Array; wordBest: Float64Array;
+    hit: Float64Array; covered: Float64Array; isTouched: Uint8Array; touched: Int32Array;
+    scores: Float64Array; hints: Float64Array; wordBest: Float64Array; reached: Int32Array;
   };
   /** For each phrase document, the summed weight of its distinct words. */
   readonly #docWeight: Float64Array;
@@ -127,9 +128,9 @@ export class FaqMatcher {
     });
     const docs = this.#docs.length;
     this.#scratch = {
-      hit: new Float64Array(docs), covered: new Float64Array(docs), isTouched: new Uint8Array(docs),
+      hit: new Float64Array(docs), covered: new Float64Array(docs), isTouched: new Uint8Array(docs), touched: new Int32Array(docs),
       scores: new Float64Array(entries.length), hints: new Float64Array(entries.length),
-      wordBest: new Float64Array(this.#vocabulary.length),
+      wordBest: new Float64Array(this.#vocabulary.length), reached: new Int32Array(this.#vocabulary.length),
     };
     const idfs = [...this.#idf.values()];
     this.#unknownIdf = idfs.reduce((a, b) => a + b, 0) / Math.max(1, idfs.length);
@@ -192,8 +193,12 @@ export class FaqMatcher {
 
   detectLanguage(text: string, tokens = tokenize(text)): Language {
     if (BELARUSIAN_LETTERS.test(text)) return "be";
-    let votes: [Language, number][] = LANGUAGES.map((l) => [l, 0]);
-    votes = votes.map(([lang]) => [lang, tokens.filter((t) => this.#byLanguage.get(lang)!.has(t)).length]);
+    let votes: [Language, number][] = LANGUAGES.map((lang) => {
+      const words = this.#byLanguage.get(lang)!;
+      let count = 0;
+      for (const t of tokens) if (words.has(t)) count++;
+      return [lang, count];
+    });
     if (CYRILLIC.test(text)) votes = votes.filter(([l]) => l !== "en");
     votes.sort((a, b) => b[1] - a[1] || (a[0] === "ru" ? -1 : b[0] === "ru" ? 1 : 0));
     const [top] = votes;
@@ -213,29 +218,30 @@ export class FaqMatcher {
     for (const e of expanded) total += e.idf;
 
     // How much of the query each document explains: weighted best similarity of each query word.
-    const { hit, covered, isTouched } = this.#scratch;
-    const touched: number[] = [];
+    const { hit, covered, isTouched, touched, reached } = this.#scratch;
+    let touchedCount = 0;
     for (const e of expanded) {
       for (let k = 0; k < e.docs.length; k++) {
         const d = e.docs[k]!;
         hit[d]! += e.idf * e.sims[k]!;
         if (isTouched[d] === 0) {
           isTouched[d] = 1;
-          touched.push(d);
+          touched[touchedCount++] = d;
         }
       }
     }
     // How much of each phrase the query covers: each phrase word's best similarity to any query word.
     const { wordBest } = this.#scratch;
-    const reached: number[] = [];
+    let reachedCount = 0;
     for (const e of expanded) {
       for (let k = 0; k < e.words.length; k++) {
         const v = e.words[k]!;
-        if (wordBest[v] === 0) reached.push(v);
+        if (wordBest[v] === 0) reached[reachedCount++] = v;
         if (e.wordSims[k]! > wordBest[v]!) wordBest[v] = e.wordSims[k]!;
       }
     }
-    for (const v of reached) {
+    for (let r = 0; r < reachedCount; r++) {
+      const v = reached[r]!;
       const word = this.#vocabulary[v]!;
       const w = word.idf * wordBest[v]!;
       for (const d of word.phrases) covered[d]! += w;
@@ -243,7 +249,8 @@ export class FaqMatcher {
     }
 
     const { scores, hints } = this.#scratch;
-    for (const d of touched) {
+    for (let k = 0; k < touchedCount; k++) {
+      const d = touched[k]!;
       const queryCoverage = total > 0 ? hit[d]! / total : 0;
       const doc = this.#docs[d]!;
       if (doc.kind === "phrase") {

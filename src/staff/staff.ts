@@ -97,11 +97,10 @@ export class Staff {
 
   /** The staff member writing from this address; configured admins are registered on first contact. */
   #row(address: Address): typeof staff.$inferSelect | undefined {
-    const lookup = this.#lookup(address);
-    const key = lookup.toString("base64");
+    const key = `${address.messenger}:${address.chatId}`;
     if (!this.#rows.has(key)) {
       if (this.#rows.size >= 20_000) this.#rows.clear();
-      this.#rows.set(key, this.db.select().from(staff).where(eq(staff.lookup, lookup)).get() ?? null);
+      this.#rows.set(key, this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get() ?? null);
     }
     return this.#rows.get(key) ?? undefined;
   }

@@ -3,12 +3,22 @@ import { isEmergency } from "../../emergency/detect.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
-import { byKind } from "./kinds.js";
 
 export async function sendChecklist(ctx: BotContext, related: string[] = []): Promise<void> {
   await ctx.reply(`${ctx.t("emergency.checklist")}\n\n${ctx.t("emergency.offer")}`, {
     reply_markup: emergencyKeyboard(ctx.t, related.slice(0, 3)),
   });
+}
+
+/** `/sos` and the emergency button: they work in any state, mid-conversation too. */
+export function emergencyCommands(): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("sos", (ctx) => sendChecklist(ctx));
+  composer.callbackQuery(cb.emergency, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await sendChecklist(ctx);
+  });
+  return composer;
 }
 
 /**
@@ -17,16 +27,11 @@ export async function sendChecklist(ctx: BotContext, related: string[] = []): Pr
  */
 export function emergency(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
-  commands.command("sos", (ctx) => sendChecklist(ctx));
-  buttons.callbackQuery(cb.emergency, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await sendChecklist(ctx);
-  });
-  composer.on("message:text", async (ctx, next) => {
-    const text = ctx.message.text;
+  // Runs on every update: a plain check rather than a filter.
+  composer.use(async (ctx, next) => {
+    const text = ctx.message?.text;
     // Staff write about detentions (warnings, notes); they have /sos and the button.
-    if (text.startsWith("/") || ctx.staff || !isEmergency(text)) return await next();
+    if (text === undefined || text.startsWith("/") || ctx.staff || !isEmergency(text)) return await next();
     const result = deps.faq.match(text);
     const related = [result.best, ...result.others].flatMap((m) => (m ? [m.id] : [])).filter((id) => id !== "emergency-detained-now");
     await sendChecklist(ctx, related);

@@ -4,7 +4,6 @@ import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/cat
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { afterAnswer, cb, noMatchKeyboard } from "../keyboards.js";
-import { byKind } from "./kinds.js";
 
 export const CHECKED = "2026-11";
 
@@ -59,8 +58,7 @@ export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: strin
 
 export function faqHandlers(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { buttons } = byKind(composer);
-  buttons.callbackQuery(/^faq:t:([a-z-]{1,40})$/, async (ctx) => {
+  composer.callbackQuery(/^faq:t:([a-z-]{1,40})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const topic = ctx.match[1]!;
     const entries = entriesOfTopic(topic);
@@ -69,13 +67,13 @@ export function faqHandlers(): Composer<BotContext> {
       reply_markup: questionList(ctx, entries.map((e) => e.id), cb.menu("faq")),
     });
   });
-  buttons.callbackQuery(/^faq:e:([a-z0-9-]{1,60})$/, async (ctx) => {
+  composer.callbackQuery(/^faq:e:([a-z0-9-]{1,60})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const id = ctx.match[1]!;
     if (!faqEntry(id)) return await ctx.reply(ctx.t("errors.stale"));
     await sendAnswer(ctx, id);
   });
-  buttons.callbackQuery(/^faq:more:(\d{1,3}(?:\.\d{1,3}){0,4})$/, async (ctx) => {
+  composer.callbackQuery(/^faq:more:(\d{1,3}(?:\.\d{1,3}){0,4})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const ids = ctx.match[1]!.split(".").map((i) => FAQ_ENTRIES[Number(i)]?.id).filter((id): id is string => id !== undefined);
     if (ids.length === 0) return await ctx.reply(ctx.t("errors.stale"));

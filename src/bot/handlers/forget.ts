@@ -3,7 +3,6 @@ import type { SessionFlavor } from "grammy";
 import type { BotContext, SessionData } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { forgetKeyboard } from "../keyboards.js";
-import { byKind } from "./kinds.js";
 
 export async function askForget(ctx: BotContext): Promise<void> {
   if (!ctx.contact) {
@@ -16,9 +15,8 @@ export async function askForget(ctx: BotContext): Promise<void> {
 /** Erasure: one confirmation, then the record and its key are gone and the session is reset. */
 export function forget(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
-  commands.command("forget", askForget);
-  buttons.callbackQuery(/^forget:(yes|no)$/, async (ctx) => {
+  composer.command("forget", askForget);
+  composer.callbackQuery(/^forget:(yes|no)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (ctx.match[1] === "no") return await ctx.reply(ctx.t("forget.kept"));
     const t = ctx.t;

@@ -8,20 +8,18 @@ import { sendMyData } from "./mydata.js";
 import { askPlaces } from "./travel.js";
 import { askForget } from "./forget.js";
 import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
-import { byKind } from "./kinds.js";
 
 /** Menu entries that need the person stored; they ask for consent first. */
 const NEEDS_CONSENT = new Set(["intake", "lawyer", "urgent", "travel"]);
 
 export function menu(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
-  commands.command("menu", sendMenu);
-  commands.command("help", (ctx) => ctx.reply(ctx.t("help.text")));
-  commands.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
-  commands.command("mydata", (ctx) => sendMyData(ctx, deps));
+  composer.command("menu", sendMenu);
+  composer.command("help", (ctx) => ctx.reply(ctx.t("help.text")));
+  composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
+  composer.command("mydata", (ctx) => sendMyData(ctx, deps));
 
-  buttons.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget)$/, async (ctx) => {
+  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const item = ctx.match[1]!;
     if (NEEDS_CONSENT.has(item) && !ctx.contact) {

@@ -5,7 +5,6 @@ import type { AppDeps } from "../deps.js";
 import { consentKeyboard, languageKeyboard, mainMenu } from "../keyboards.js";
 import { sendAnswer } from "./faq.js";
 import { requestHuman } from "./handoff.js";
-import { byKind } from "./kinds.js";
 
 export async function askLanguage(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("language.choose"), { reply_markup: languageKeyboard(ctx.t, ctx.language) });
@@ -41,16 +40,15 @@ async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<
  */
 export function onboarding(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
 
-  commands.command("start", async (ctx) => {
+  composer.command("start", async (ctx) => {
     if (ctx.session.languageChosen && ctx.session.consent !== undefined) return await sendMenu(ctx);
     await askLanguage(ctx);
   });
-  commands.command("language", askLanguage);
-  commands.command("privacy", (ctx) => sendPrivacy(ctx, deps, ctx.session.consent === undefined));
+  composer.command("language", askLanguage);
+  composer.command("privacy", (ctx) => sendPrivacy(ctx, deps, ctx.session.consent === undefined));
 
-  buttons.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
+  composer.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
     const lang = ctx.match[1];
     if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
     ctx.session.language = lang;
@@ -64,7 +62,7 @@ export function onboarding(deps: AppDeps): Composer<BotContext> {
     await sendMenu(ctx);
   });
 
-  buttons.callbackQuery(/^consent:(yes|no)$/, async (ctx) => {
+  composer.callbackQuery(/^consent:(yes|no)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (ctx.match[1] === "yes") {
       ctx.contact = deps.contacts.consent(ctx.address, ctx.language);

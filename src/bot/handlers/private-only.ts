@@ -7,16 +7,16 @@ import type { BotContext } from "../context.js";
  */
 export function privateOnly(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.on("my_chat_member", async (ctx, next) => {
-    const chat = ctx.myChatMember.chat;
-    const status = ctx.myChatMember.new_chat_member.status;
-    if (chat.type !== "private" && (status === "member" || status === "administrator")) {
-      await ctx.api.leaveChat(chat.id).catch(() => undefined);
-      return;
-    }
-    await next();
-  });
+  // One plain check rather than a filter: this runs on every update.
   composer.use(async (ctx, next) => {
+    const member = ctx.update.my_chat_member;
+    if (member) {
+      const status = member.new_chat_member.status;
+      if (member.chat.type !== "private" && (status === "member" || status === "administrator")) {
+        await ctx.api.leaveChat(member.chat.id).catch(() => undefined);
+        return;
+      }
+    }
     // In a private chat the chat is the person: anything else is forged.
     if (ctx.chat?.type === "private" && ctx.from && !ctx.from.is_bot && ctx.from.id === ctx.chat.id) await next();
   });

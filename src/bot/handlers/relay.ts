@@ -3,7 +3,6 @@ import type { Carried } from "../../relay/desk.js";
 import { checkFile } from "../../relay/files.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { byKind } from "./kinds.js";
 
 /** What a message carries across: its text, or a document or photo. */
 function carried(ctx: BotContext): Carried | "unsupported" | undefined {
@@ -22,6 +21,18 @@ function carried(ctx: BotContext): Carried | "unsupported" | undefined {
   return "unsupported";
 }
 
+/** `/endchat`: the person leaves the live chat with their volunteer. */
+export function relayCommands(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("endchat", async (ctx) => {
+    const c = ctx.contact && deps.desk.endChat(ctx.contact);
+    if (!c) return await ctx.reply(ctx.t("relay.not_in_chat"));
+    await ctx.reply(ctx.t("relay.ended", { ref: c.ref }));
+    await deps.desk.kick();
+  });
+  return composer;
+}
+
 /**
  * The live chat between a person and their volunteer. It comes first for
  * both sides: while a chat is open, what they write is passed on instead of
@@ -29,17 +40,9 @@ function carried(ctx: BotContext): Carried | "unsupported" | undefined {
  */
 export function relay(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands } = byKind(composer);
   const { desk } = deps;
-
-  commands.command("endchat", async (ctx) => {
-    const c = ctx.contact && desk.endChat(ctx.contact);
-    if (!c) return await ctx.reply(ctx.t("relay.not_in_chat"));
-    await ctx.reply(ctx.t("relay.ended", { ref: c.ref }));
-    await desk.kick();
-  });
-
-  composer.on("message", async (ctx, next) => {
+  // Runs on every update: `carried` checks for a message itself, cheaper than a filter.
+  composer.use(async (ctx, next) => {
     const what = carried(ctx);
     if (what === undefined) return await next();
     const member = ctx.staff;

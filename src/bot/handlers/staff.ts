@@ -7,7 +7,6 @@ import { BROADCAST } from "../conversations/broadcast.js";
 import { summaryText } from "../conversations/intake.js";
 import { placeNames } from "./travel.js";
 import { answerText } from "./faq.js";
-import { byKind } from "./kinds.js";
 
 const MINUTE = 60_000;
 
@@ -52,12 +51,11 @@ export function broadcastCommand(deps: AppDeps): Composer<BotContext> {
  */
 export function staffCommands(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
   const { desk, staff, audit } = deps;
 
   const guard = (role: Role, handler: (ctx: BotContext, member: StaffMember) => Promise<unknown>) => requireRole(deps, role, handler);
 
-  commands.command("join", async (ctx) => {
+  composer.command("join", async (ctx) => {
     const member = staff.join(ctx.address, arg(ctx), ctx.language);
     if (!member) {
       audit.record("stranger", "denied");
@@ -67,14 +65,14 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t("staff.joined", { role: ctx.t(`staff.roles.${member.role}`), name: member.pseudonym }));
   });
 
-  commands.command("invite", guard("admin", async (ctx, member) => {
+  composer.command("invite", guard("admin", async (ctx, member) => {
     const role: Role = arg(ctx) === "admin" ? "admin" : "volunteer";
     const code = staff.invite(member, role);
     audit.record(member.pseudonym, "invite");
     await ctx.reply(ctx.t("staff.invite_created", { code, role: ctx.t(`staff.roles.${role}`) }));
   }));
 
-  commands.command("staff", guard("admin", async (ctx) => {
+  composer.command("staff", guard("admin", async (ctx) => {
     const lines = staff.list().map((m) => ctx.t("staff.list_item", {
       name: m.pseudonym, role: ctx.t(`staff.roles.${m.role}`), duty: m.onDuty ? ctx.t("staff.on_duty_mark") : "",
     }));
@@ -82,7 +80,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
   }));
 
   for (const [command, action] of [["remove", "remove"], ["promote", "role"]] as const) {
-    commands.command(command, guard("admin", async (ctx, member) => {
+    composer.command(command, guard("admin", async (ctx, member) => {
       const name = arg(ctx);
       if (!name) return await ctx.reply(ctx.t("staff.usage_name"));
       const target = staff.byPseudonym(name);
@@ -94,7 +92,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     }));
   }
 
-  commands.command("audit", guard("admin", async (ctx) => {
+  composer.command("audit", guard("admin", async (ctx) => {
     const entries = audit.latest();
     if (entries.length === 0) return await ctx.reply(ctx.t("audit.empty"));
     const lines = entries.map((e) => ctx.t("audit.item", {
@@ -117,9 +115,9 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     });
     await ctx.reply([intro, ctx.t("queue.title"), ...lines].filter(Boolean).join("\n"), { reply_markup: kb });
   };
-  commands.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
+  composer.command("queue", guard("volunteer", (ctx) => sendQueue(ctx)));
 
-  commands.command("broadcasts", guard("admin", async (ctx) => {
+  composer.command("broadcasts", guard("admin", async (ctx) => {
     const jobs = deps.broadcasts.list();
     if (jobs.length === 0) return await ctx.reply(ctx.t("broadcast.list_empty"));
     const lines = jobs.map((job) => ctx.t("broadcast.list_item", {
@@ -129,7 +127,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply([ctx.t("broadcast.list_title"), ...lines].join("\n"));
   }));
 
-  commands.command("cancelbroadcast", guard("admin", async (ctx, member) => {
+  composer.command("cancelbroadcast", guard("admin", async (ctx, member) => {
     const id = Number(arg(ctx).replace(/^#/, ""));
     if (!Number.isSafeInteger(id) || id <= 0) return await ctx.reply(ctx.t("broadcast.cancel_usage"));
     if (!deps.broadcasts.cancel(id)) return await ctx.reply(ctx.t("broadcast.cancel_unknown"));
@@ -138,13 +136,13 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t("broadcast.cancel_done", { id }));
   }));
 
-  commands.command("subscribers", guard("admin", async (ctx) => {
+  composer.command("subscribers", guard("admin", async (ctx) => {
     const counts = Object.entries(deps.subscriptions.counts()).sort((a, b) => b[1] - a[1]);
     if (counts.length === 0) return await ctx.reply(ctx.t("broadcast.counts_empty"));
     await ctx.reply([ctx.t("broadcast.counts_title"), ...counts.map(([place, n]) => `• ${placeNames(ctx, [place])}: ${n}`)].join("\n"));
   }));
 
-  commands.command("health", guard("admin", async (ctx) => {
+  composer.command("health", guard("admin", async (ctx) => {
     const lines = [...deps.health].map(([name, report]) =>
       `${name}: ${Object.entries(report()).map(([k, v]) => `${k}=${v === null ? "—" : String(v)}`).join(", ")}`);
     await ctx.reply([ctx.t("health.title"), ...lines].join("\n"));
@@ -162,20 +160,20 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t("case.taken", { ref: c!.ref, summary }) + noteLines);
     await desk.kick();
   };
-  commands.command("take", guard("volunteer", (ctx, member) => take(ctx, member, arg(ctx))));
-  buttons.callbackQuery(/^staff:take:([A-Z0-9-]{1,10})$/, guard("volunteer", async (ctx, member) => {
+  composer.command("take", guard("volunteer", (ctx, member) => take(ctx, member, arg(ctx))));
+  composer.callbackQuery(/^staff:take:([A-Z0-9-]{1,10})$/, guard("volunteer", async (ctx, member) => {
     await ctx.answerCallbackQuery();
     await take(ctx, member, ctx.match![1]!);
   }));
 
-  commands.command("release", guard("volunteer", async (ctx, member) => {
+  composer.command("release", guard("volunteer", async (ctx, member) => {
     const c = desk.release(member);
     if (!c) return await ctx.reply(ctx.t("case.none_current"));
     await ctx.reply(ctx.t("case.released", { ref: c.ref }));
     await desk.kick();
   }));
 
-  commands.command("close", guard("volunteer", async (ctx, member) => {
+  composer.command("close", guard("volunteer", async (ctx, member) => {
     const { result, case: c } = desk.close(member, arg(ctx));
     if (result === "usage") return await ctx.reply(ctx.t("case.close_usage", { outcomes: OUTCOMES.join(" | ") }));
     if (result === "none") return await ctx.reply(ctx.t("case.none_current"));
@@ -183,21 +181,21 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await desk.kick();
   }));
 
-  commands.command("note", guard("volunteer", async (ctx, member) => {
+  composer.command("note", guard("volunteer", async (ctx, member) => {
     const text = arg(ctx);
     if (!text) return await ctx.reply(ctx.t("case.note_usage"));
     const c = desk.note(member, text.slice(0, 2000));
     await ctx.reply(c ? ctx.t("case.note_saved", { ref: c.ref }) : ctx.t("case.none_current"));
   }));
 
-  commands.command("cases", guard("volunteer", async (ctx, member) => {
+  composer.command("cases", guard("volunteer", async (ctx, member) => {
     const mine = deps.cases.ofVolunteer(member.id);
     if (mine.length === 0) return await ctx.reply(ctx.t("case.mine_empty"));
     const lines = mine.map((c) => `• ${c.ref}${c.id === member.currentCaseId ? ctx.t("case.current_mark") : ""}`);
     await ctx.reply([ctx.t("case.mine_title"), ...lines].join("\n"));
   }));
 
-  commands.command("duty", guard("volunteer", async (ctx, member) => {
+  composer.command("duty", guard("volunteer", async (ctx, member) => {
     const value = arg(ctx).toLowerCase();
     if (value !== "on" && value !== "off") return await ctx.reply(ctx.t("duty.usage"));
     staff.setDuty(member.id, value === "on");
@@ -206,7 +204,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     else await ctx.reply(ctx.t("duty.off"));
   }));
 
-  commands.command("faq", guard("volunteer", async (ctx, member) => {
+  composer.command("faq", guard("volunteer", async (ctx, member) => {
     const id = arg(ctx);
     const result = desk.faq(member, id, (language) => answerText(deps.i18n.getFixedT(language), id));
     if (result === "unknown") return await ctx.reply(ctx.t("case.faq_unknown"));

@@ -3,7 +3,6 @@ import { ALL, isPlace, PLACES } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { consentKeyboard } from "../keyboards.js";
-import { byKind } from "./kinds.js";
 
 const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
 
@@ -31,18 +30,17 @@ export async function askPlaces(ctx: BotContext, deps: AppDeps): Promise<void> {
 
 export function travel(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { commands, buttons } = byKind(composer);
   const needsConsent = async (ctx: BotContext) => {
     await ctx.reply(ctx.t("privacy.consent_needed"), { reply_markup: consentKeyboard(ctx.t) });
   };
 
-  commands.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : needsConsent(ctx)));
-  commands.command("unsubscribe", async (ctx) => {
+  composer.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : needsConsent(ctx)));
+  composer.command("unsubscribe", async (ctx) => {
     const removed = ctx.contact ? deps.subscriptions.remove(ctx.contact.id) : false;
     await ctx.reply(ctx.t(removed ? "travel.unsubscribed" : "travel.not_subscribed"));
   });
 
-  buttons.callbackQuery(/^sub:(toggle|save|none)(?::([A-Za-z]{2,10}))?$/, async (ctx) => {
+  composer.callbackQuery(/^sub:(toggle|save|none)(?::([A-Za-z]{2,10}))?$/, async (ctx) => {
     if (!ctx.contact) {
       await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
       return;

@@ -1,0 +1,77 @@
+/**
+ * Folds text in Russian, Belarusian or English, in Cyrillic or typed in Latin
+ * letters, to one rough phonetic spelling, so that "как удалить", "kak udalit"
+ * and "kak udalit'" meet. Lossy on purpose: it only has to make variants of
+ * the same word collide, never to be read.
+ */
+const CYRILLIC: Record<string, string> = {
+  а: "a", б: "b", в: "v", г: "h", ґ: "g", д: "d", е: "e", ё: "e", є: "e", ж: "z", з: "z", и: "i",
+  і: "i", ї: "i", й: "i", к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t",
+  у: "u", ў: "u", ф: "f", х: "h", ц: "c", ч: "c", ш: "s", щ: "s", ъ: "", ы: "i", ь: "", э: "e",
+  ю: "iu", я: "ia",
+};
+
+/** Latin spellings of the same sounds, longest first. */
+const DIGRAPHS: [RegExp, string][] = [
+  [/shch|sch|sh|sz/g, "s"],
+  [/ch|cz|tsch|tch/g, "c"],
+  [/zh/g, "z"],
+  [/kh|gh|g/g, "h"],
+  [/ts|tz/g, "c"],
+  [/ck|q/g, "k"],
+  [/ph/g, "f"],
+  [/x/g, "ks"],
+  [/w/g, "v"],
+  [/[jy]/g, "i"],
+];
+
+const folded = new Map<string, string>();
+
+/** `foldWord`, remembered: people use the same few hundred words. */
+function foldCached(word: string): string {
+  let out = folded.get(word);
+  if (out === undefined) {
+    out = foldWord(word);
+    if (folded.size >= 50_000) folded.clear();
+    folded.set(word, out);
+  }
+  return out;
+}
+
+export function foldWord(word: string): string {
+  let out = "";
+  for (const ch of word) out += CYRILLIC[ch] ?? ch;
+  out = out.normalize("NFD").replace(/\p{M}/gu, "").replace(/ł/g, "l");
+  for (const [pattern, replacement] of DIGRAPHS) out = out.replace(pattern, replacement);
+  return out.replace(/(.)\1+/g, "$1");
+}
+
+/** Splits into folded word tokens; digits stay, everything else separates. */
+export function tokenize(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map(foldCached)
+    .filter((t) => t.length > 0);
+}
+
+/** Damerau–Levenshtein distance with an early exit once `max` is exceeded. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let best = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = v;
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
