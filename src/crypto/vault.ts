@@ -20,7 +20,11 @@ export class Vault {
     if (!key) {
       const wrapped = this.wrappedKeyOf(owner);
       if (!wrapped) throw new Error("no such key owner");
-      key = this.keyring.unwrapDataKey(wrapped, owner);
+      const unwrapped = this.keyring.unwrapDataKey(wrapped, owner);
+      // Its own 32 bytes: a slice of Node's shared buffer pool would keep a whole 8 KB slab alive.
+      key = Buffer.alloc(unwrapped.length);
+      unwrapped.copy(key);
+      unwrapped.fill(0);
       if (this.#keys.size >= 4096) this.#forgetAll();
       this.#keys.set(owner, key);
     }
