@@ -8,6 +8,7 @@ import { Keyring } from "../src/crypto/keyring.js";
 import { devKeyPath, loadMasterKey, MasterKeyError } from "../src/crypto/master-key.js";
 import { openStore, WrongKeyError } from "../src/db/open.js";
 import { createLogger } from "../src/log/logger.js";
+import { FAKE_TOKEN } from "./helpers/fake-telegram.js";
 import { LogCapture } from "./helpers/runtime.js";
 
 let dir: string;
@@ -46,6 +47,12 @@ describe("configuration", () => {
       { messenger: "signal", id: "+10000000000" },
       { messenger: "signal", id: uuid },
     ]);
+  });
+
+  it("takes a Telegram staff group only as a group's chat id, and only with a Telegram token", () => {
+    expect(errorOf({ STAFF_GROUP: "12345", TELEGRAM_BOT_TOKEN: FAKE_TOKEN })).toContain("STAFF_GROUP");
+    expect(errorOf({ STAFF_GROUP: "-1001234567890" })).toContain("STAFF_GROUP");
+    expect(loadConfig({ STAFF_GROUP: "-1001234567890", TELEGRAM_BOT_TOKEN: FAKE_TOKEN }).STAFF_GROUP).toBe("-1001234567890");
   });
 
   it("names every bad variable without echoing secret values", () => {

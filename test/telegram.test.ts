@@ -88,24 +88,43 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(desk.logs.text).not.toContain("blocked by the user");
   });
 
-  it("leaves groups it is added to and ignores their messages", async () => {
-    await start();
-    fake.push({
+  it("leaves groups it is added to, except the staff group, and ignores their messages", async () => {
+    await start({ STAFF_GROUP: "-200" });
+    const joined = (chatId: number) => ({
       my_chat_member: {
-        chat: { id: -100, type: "supergroup", title: "g" },
+        chat: { id: chatId, type: "supergroup", title: "g" },
         from: { id: 5, is_bot: false, first_name: "A" },
         date: 0,
         old_chat_member: { status: "left", user: { id: 123456, is_bot: true, first_name: "b" } },
         new_chat_member: { status: "member", user: { id: 123456, is_bot: true, first_name: "b" } },
       },
-    } as never);
+    }) as never;
+    fake.push(joined(-200));
+    fake.push(joined(-100));
     await fake.until(() => fake.calls.some((c) => c.method === "leaveChat"));
-    const group = textUpdate({ id: 5 }, "kak udalit red notice");
-    (group.message as { chat: unknown }).chat = { id: -100, type: "supergroup", title: "g" };
-    fake.push(group);
+    const inGroup = (chatId: number, text: string) => {
+      const update = textUpdate({ id: 5 }, text);
+      (update.message as { chat: unknown }).chat = { id: chatId, type: "supergroup", title: "g" };
+      return update;
+    };
+    fake.push(inGroup(-100, "kak udalit red notice"));
+    fake.push(inGroup(-200, "/queue"));
+    fake.push(inGroup(-200, "kak udalit red notice"));
     const [reply] = await exchange(15, textUpdate({ id: 15, language_code: "en" }, "/help"));
     expect(reply!.text).toBe(en("help.text"));
-    expect(fake.sent.filter((m) => m.chatId === -100)).toHaveLength(0);
+    expect(fake.calls.filter((c) => c.method === "leaveChat").map((c) => c.chatId)).toEqual([-100]);
+    expect(fake.sent.filter((m) => m.chatId === -100 || m.chatId === -200)).toHaveLength(0);
+
+    // An urgent case is announced in the staff group: reference, language and country, nobody's identity.
+    const { deps } = desk.runtime;
+    const person = deps.contacts.consent({ messenger: "telegram", chatId: "4343" }, "ru");
+    const { case: urgent } = deps.desk.requestHuman(person, true);
+    await deps.desk.kick();
+    await fake.until(() => fake.sentTo(-200).length > 0);
+    const [announcement] = fake.sentTo(-200);
+    expect(announcement!.text).toContain(urgent.ref);
+    expect(announcement!.text).toContain(`/take ${urgent.ref}`);
+    expect(announcement!.text).not.toContain("4343");
   });
 
   it("hands a person over to a volunteer and relays text and a document both ways", async () => {

@@ -37,7 +37,7 @@ export interface TransportOptions {
 /** The whole application as middleware, independent of where updates come from. */
 export function createApp(deps: AppDeps, messenger: string): Composer<BotContext> {
   const app = new Composer<BotContext>();
-  app.use(privateOnly());
+  app.use(privateOnly(messenger === "telegram" ? deps.config.STAFF_GROUP : undefined));
   app.use(floodGuard(deps, messenger));
   app.use(contextSetup(deps, messenger));
   // grammY checks each command and button filter on every update that reaches

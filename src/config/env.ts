@@ -58,6 +58,7 @@ const schema = z
     MASTER_KEY: optional(z.string()),
     MASTER_KEY_FILE: optional(z.string().min(1)),
     ADMINS: adminList,
+    STAFF_GROUP: optional(z.string().regex(/^-\d{1,20}$/, "must be a Telegram group's chat id, e.g. -1001234567890")),
     DEFAULT_LANGUAGE: z.enum(LANGUAGES).default("ru"),
     RETENTION_INTAKE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     RETENTION_CASE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -81,6 +82,9 @@ const schema = z
     }
     if ((env.SIGNAL_API_URL === undefined) !== (env.SIGNAL_NUMBER === undefined)) {
       ctx.addIssue({ code: "custom", path: [env.SIGNAL_API_URL === undefined ? "SIGNAL_API_URL" : "SIGNAL_NUMBER"], message: "is required together with the other Signal variable" });
+    }
+    if (env.STAFF_GROUP !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) {
+      ctx.addIssue({ code: "custom", path: ["STAFF_GROUP"], message: "is a Telegram group: it needs TELEGRAM_BOT_TOKEN" });
     }
     if (env.WEBHOOK_URL !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) {
       ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required when WEBHOOK_URL is set" });

@@ -15,6 +15,8 @@ export interface DeskOptions {
   caseDays: number;
   /** How often an urgent case is announced again while nobody takes it. */
   realertMs: number;
+  /** The staff's own group, where urgent cases are announced too, and its language. */
+  staffGroup?: { address: Address; language: string };
 }
 
 /**
@@ -103,12 +105,18 @@ export class HandoffDesk {
     return { ...result, volunteer };
   }
 
-  /** Tells every on-duty volunteer about an urgent case. */
+  /** Tells every on-duty volunteer, and the staff group if there is one, about an urgent case. */
   alertOnDuty(c: CaseView): number {
     const onDuty = this.staff.onDuty();
     for (const member of onDuty) {
       const t = this.#t(member.language);
       this.#toStaff(c, member, t("alert.urgent", { ref: c.ref, ...this.describe(c, t) }));
+    }
+    const group = this.options.staffGroup;
+    if (group) {
+      // Only what /queue shows; cases are taken in a private chat, where the role is checked.
+      const t = this.#t(group.language);
+      this.outbox.enqueue(c.id, { to: group.address, text: t("alert.urgent_group", { ref: c.ref, ...this.describe(c, t) }), toPerson: false });
     }
     this.cases.markAlerted(c.id);
     return onDuty.length;

@@ -57,7 +57,7 @@ export class FakeTelegram {
   readonly sent: SentMessage[] = [];
   /** Chats that got at least one message. */
   readonly reached = new Set<number>();
-  readonly calls: { method: string; at: number }[] = [];
+  readonly calls: { method: string; at: number; chatId?: number }[] = [];
   readonly callbackAnswers: { id: string; text?: string }[] = [];
   webhook: { url: string; secret?: string } | undefined;
   #server: Server | undefined;
@@ -67,6 +67,8 @@ export class FakeTelegram {
   #waiters: (() => void)[] = [];
   #failures: Failure[] = [];
   #blocked = new Set<number>();
+  /** Groups the bot is a member of (negative chat ids). */
+  #groups = new Set<number>();
   /** When set, more than this many messages in any second are answered 429, as Telegram does. */
   perSecond: number | undefined;
   /** How many 429s were answered, with when. */
@@ -99,6 +101,12 @@ export class FakeTelegram {
 
   /** Queues an update as Telegram would deliver it. */
   push(update: Omit<Update, "update_id">): void {
+    // Telegram lets a bot write to a group only while it is a member.
+    const member = update.my_chat_member;
+    if (member && member.chat.type !== "private") {
+      if (member.new_chat_member.status === "member" || member.new_chat_member.status === "administrator") this.#groups.add(member.chat.id);
+      else this.#groups.delete(member.chat.id);
+    }
     this.#queue.push({ update_id: this.#nextUpdateId++, ...update } as Update);
     this.#waiters.splice(0).forEach((w) => w());
   }
@@ -125,6 +133,11 @@ export class FakeTelegram {
     }
   }
 
+  /** A private chat, or a group the bot is in. */
+  #reachable(chatId: number | undefined): chatId is number {
+    return chatId !== undefined && Number.isSafeInteger(chatId) && (chatId > 0 || this.#groups.has(chatId));
+  }
+
   async #handle(req: IncomingMessage): Promise<[number, unknown]> {
     const download = /^\/file\/bot([^/]+)\/files\/(.+)$/.exec(req.url ?? "");
     if (download) {
@@ -137,8 +150,8 @@ export class FakeTelegram {
     if (match[1] !== FAKE_TOKEN) return [401, { ok: false, error_code: 401, description: "Unauthorized" }];
     const method = match[2]!;
     const params = await body(req);
-    this.calls.push({ method, at: Date.now() });
     const chatId = params.chat_id === undefined ? undefined : Number(params.chat_id);
+    this.calls.push({ method, at: Date.now(), ...(chatId === undefined ? {} : { chatId }) });
 
     const failure = this.#failures.find((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
     if (failure) {
@@ -184,7 +197,7 @@ export class FakeTelegram {
         return [200, { ok: true, result: this.#queue.slice(0, Number(params.limit ?? 100)) }];
       }
       case "sendMessage": {
-        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        if (!this.#reachable(chatId)) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
         const text = String(params.text ?? "");
         if (text.length === 0) return [400, { ok: false, error_code: 400, description: "Bad Request: message text is empty" }];
         if (text.length > 4096) return [400, { ok: false, error_code: 400, description: "Bad Request: message is too long" }];
@@ -196,7 +209,7 @@ export class FakeTelegram {
         return [200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: BOT_USER, text, ...(markup ? { reply_markup: markup } : {}) } }];
       }
       case "copyMessage": {
-        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        if (!this.#reachable(chatId)) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
         this.#nextMessageId.set(chatId, messageId);
         this.sent.push({ chatId, messageId, text: "", buttons: [], copyOf: { chatId: Number(params.from_chat_id), messageId: Number(params.message_id) } });
@@ -209,7 +222,7 @@ export class FakeTelegram {
       }
       case "sendDocument":
       case "sendPhoto": {
-        if (chatId === undefined || !Number.isSafeInteger(chatId) || chatId <= 0) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
+        if (!this.#reachable(chatId)) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
         const file = params[method === "sendPhoto" ? "photo" : "document"] as { name: string; bytes: Buffer } | undefined;
         if (!file?.bytes) return [400, { ok: false, error_code: 400, description: "Bad Request: there is no document in the request" }];
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
@@ -220,8 +233,10 @@ export class FakeTelegram {
       case "answerCallbackQuery":
         this.callbackAnswers.push({ id: String(params.callback_query_id), text: params.text as string | undefined });
         return [200, { ok: true, result: true }];
-      case "sendChatAction":
       case "leaveChat":
+        if (chatId !== undefined) this.#groups.delete(chatId);
+        return [200, { ok: true, result: true }];
+      case "sendChatAction":
       case "setMyCommands":
         return [200, { ok: true, result: true }];
       default:
