@@ -163,6 +163,57 @@ describe("the intake", () => {
     expect(summary).toContain(be("intake.choice.status.subsidiary"));
   });
 
+  it("goes on from the step the person last saw when a crash kept the answer but not the conversation's state", async () => {
+    const person = await consented(510, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.LT"));
+    const key = `conv:memory:${person.user.id}`;
+    const { conversations } = desk.runtime.deps;
+    const behind = await conversations.read(key);
+    await person.press(en("intake.choice.status.refugee"));
+    expect(lastText(person)).toBe(en("intake.q.knowledge"));
+    // The draft (written before the reply) has the status; the conversation's own state, written after, is lost.
+    await conversations.write(key, behind!);
+
+    desk = await desk.restart();
+    const again = desk.chat.user({ id: 510, languageCode: "en" });
+    const [next] = await again.pressData("intake:choose:diffusion");
+    expect(next!.text).toBe(en("intake.q.charges"));
+    await again.send("Art. 342");
+    await again.send("2021");
+    await again.press(en("intake.skip"));
+    await again.press(en("intake.choice.lawyerLanguage.en"));
+    await again.press(en("intake.choice.share.no"));
+    const summary = lastText(again);
+    for (const part of ["country.LT", "status.refugee", "knowledge.diffusion"]) expect(summary).toContain(en(`intake.choice.${part}`));
+    expect(summary).toContain("Art. 342");
+  });
+
+  it("is over after a crash lost only the conversation's record of the confirmation", async () => {
+    const person = await consented(511, "en");
+    await person.press(en("menu.intake"));
+    await person.send("Montenegro");
+    await person.press(en("intake.choice.status.none"));
+    await person.press(en("intake.choice.knowledge.dont-know"));
+    await person.press(en("intake.skip"));
+    await person.send("2022");
+    await person.press(en("intake.skip"));
+    await person.press(en("intake.choice.lawyerLanguage.en"));
+    await person.press(en("intake.choice.share.no"));
+    expect(lastText(person)).toContain(en("intake.summary_title"));
+    const key = `conv:memory:${person.user.id}`;
+    const { conversations } = desk.runtime.deps;
+    const atSummary = await conversations.read(key);
+    await person.press(en("intake.confirm"));
+    await conversations.write(key, atSummary!);
+
+    desk = await desk.restart();
+    const again = desk.chat.user({ id: 511, languageCode: "en" });
+    const [answer] = await again.send("what is a red notice");
+    expect(answer!.text).toContain(en("entries.what-is-red-notice.q", { ns: "faq" }));
+    expect(desk.count("cases")).toBe(1);
+  });
+
   it("leaves no answer, id or username readable in the database file or its log", async () => {
     const person = await consented(7_770_001, "en", "secret_handle");
     await person.press(en("menu.intake"));

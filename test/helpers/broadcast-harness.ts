@@ -39,10 +39,11 @@ export async function seedBroadcast(dir: string, count: number, firstChatId = 10
 export const botCommand = (entry: "sources" | "bundle"): string[] => (entry === "bundle" ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"]);
 
 /** The bot as a real process (one Node process, so SIGKILL kills it outright), on the fake Bot API. */
-export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string, string> = {}, entry: "sources" | "bundle" = "sources"): ChildProcess {
-  return spawn(process.execPath, botCommand(entry), {
+/** The bot as a real process; its log lines (JSON, warnings and up) are gathered in `logs`. */
+export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string, string> = {}, entry: "sources" | "bundle" = "sources"): ChildProcess & { logs: string[] } {
+  const child = spawn(process.execPath, botCommand(entry), {
     cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       PATH: process.env.PATH ?? "",
       TELEGRAM_BOT_TOKEN: FAKE_TOKEN,
@@ -54,6 +55,14 @@ export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string,
       ...env,
     },
   });
+  const logs: string[] = [];
+  let partial = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    logs.push(...lines.filter(Boolean));
+  });
+  return Object.assign(child, { logs });
 }
 
 export function exited(child: ChildProcess): Promise<void> {

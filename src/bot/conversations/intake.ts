@@ -83,14 +83,19 @@ export function createIntake(deps: AppDeps) {
     const t = deps.i18n.getFixedT(lang);
     const stored = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
     const draft: IntakeDraft = stored ?? { step: 0, answers: {} };
-    const save = () => conversation.external(() => deps.drafts.save(contactId, draft));
+    /** Whether the draft has been stored: if it then disappears, the intake was finished. */
+    let saved = stored !== null;
+    const save = () => {
+      saved = true;
+      return conversation.external(() => deps.drafts.save(contactId, draft));
+    };
     await ctx.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
 
     let awaitingTypedCountry = false;
     for (;;) {
       const now = new Date(await conversation.now());
-      const atSummary = draft.step >= STEPS.length;
-      const step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
+      let atSummary = draft.step >= STEPS.length;
+      let step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
 
       if (atSummary) {
         await ctx.reply(`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
@@ -106,6 +111,20 @@ export function createIntake(deps: AppDeps) {
       }
 
       const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
+      // The draft is written before each answer is acknowledged, the conversation's
+      // own state only after: a crash in between leaves the replay a step behind.
+      // The stored draft is what the person last saw, so it wins.
+      const latest = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
+      if (latest === null && saved) {
+        // Confirmed or cancelled, and the crash lost that: the intake is over.
+        await conversation.halt({ next: true });
+      } else if (latest !== null && JSON.stringify(latest) !== JSON.stringify(draft)) {
+        Object.assign(draft, latest);
+        if (latest.editing === undefined) delete draft.editing;
+        awaitingTypedCountry = false;
+        atSummary = draft.step >= STEPS.length;
+        step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
+      }
       const reply = interpret(answer);
       if (answer.callbackQuery && reply.kind !== "leave") await answer.answerCallbackQuery();
 
