@@ -173,5 +173,17 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(real.status).toBe(200);
     await fake.until(() => fake.sentTo(31).length === 1);
     expect(fake.sentTo(31)[0]!.text).toBe(en("help.text"));
+
+    // A handler that fails (the person blocked the bot) is logged and the update
+    // acknowledged: a 500 would make Telegram send it again and again.
+    fake.block(32);
+    const failing = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify({ update_id: 2, ...textUpdate({ id: 32, language_code: "en" }, "/help") }),
+    });
+    expect(failing.status).toBe(200);
+    expect(desk.logs.text).toContain("handler failed");
+    expect(desk.logs.text).not.toContain("webhook update failed");
   });
 });

@@ -87,16 +87,19 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
 
 export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(transport.token, { client: transport.client, botInfo: transport.botInfo });
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(createApp(deps, transport.messenger));
-  // This transport now carries relay messages for its messenger.
-  deps.routes.set(transport.messenger, { api: bot.api, ...transport.route });
-  deps.desk.connect(createSend(deps.routes));
-  bot.catch(async (err) => {
+  const failed = async (err: BotError<BotContext>) => {
     deps.log.error({ err: err.error, kind: Object.keys(err.ctx.update).find((k) => k !== "update_id") }, "handler failed");
     const ctx = err.ctx;
     if (ctx.chat?.type === "private" && ctx.t) await ctx.reply(ctx.t("errors.generic")).catch(() => undefined);
-  });
+  };
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // A failing handler is dealt with here, whatever the transport: on a webhook an
+  // error would otherwise become a 500, and Telegram would send the update again.
+  bot.errorBoundary(failed, createApp(deps, transport.messenger));
+  // This transport now carries relay messages for its messenger.
+  deps.routes.set(transport.messenger, { api: bot.api, ...transport.route });
+  deps.desk.connect(createSend(deps.routes));
+  bot.catch(failed);
   return bot;
 }
 

@@ -56,7 +56,9 @@ export async function runTelegram(deps: AppDeps): Promise<TelegramHandle> {
   const { WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT } = deps.config;
 
   if (WEBHOOK_URL) {
-    const handler = webhookCallback(bot, "http", { secretToken: WEBHOOK_SECRET });
+    // A slow update (waiting out a 429) is answered 200 after 10 s and goes on being
+    // handled: an error or timeout reply would make Telegram send it again.
+    const handler = webhookCallback(bot, "http", { secretToken: WEBHOOK_SECRET, onTimeout: "return" });
     const path = new URL(WEBHOOK_URL).pathname;
     const server: Server = createServer((req, res) => {
       if (req.method !== "POST" || req.url !== path) {
