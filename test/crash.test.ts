@@ -52,7 +52,7 @@ async function crash(afterMs: number): Promise<void> {
 
 /** Relay sends a restart found in flight (sent again, so they may arrive twice), as the bot reported them. */
 function ambiguousRelays(): number {
-  return logs.flat().map((line) => JSON.parse(line) as { msg?: string; ambiguous?: number })
+  return logs.flat().filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { msg?: string; ambiguous?: number })
     .filter((l) => l.msg?.startsWith("relay messages were in flight")).reduce((n, l) => n + (l.ambiguous ?? 0), 0);
 }
 
