@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     const { runTelegram } = await import("./transports/telegram.js");
-    const telegram = await runTelegram(runtime.deps);
+    const telegram = await runTelegram(runtime);
     stops.push(() => telegram.stop());
   }
   if (config.SIGNAL_API_URL) {

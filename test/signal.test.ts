@@ -116,7 +116,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
 
   it("hands a person on Signal to a volunteer on Telegram and the reverse, files included", async () => {
     await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:600" });
-    tg = await runTelegram(desk.runtime.deps);
+    tg = await runTelegram(desk.runtime);
     const tgSay = async (id: number, text: string) => {
       const before = telegram.sentTo(id).length;
       telegram.push(textUpdate({ id, language_code: "en" }, text));
@@ -238,7 +238,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
 
   it("pauses on 429 and alerts admins on Telegram; trusts a changed safety number; ends chats with unregistered people", async () => {
     await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:700", SIGNAL_TRUST_NEW_KEYS: "true" });
-    tg = await runTelegram(desk.runtime.deps);
+    tg = await runTelegram(desk.runtime);
     const p = person();
     fake.failNext({ kind: "untrusted" }, p.uuid);
     const [choose] = await p.send("/start");

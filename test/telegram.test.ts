@@ -24,7 +24,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string> = {}): Promise<void> {
   desk = await createTestDesk({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, ...env });
-  telegram = await runTelegram(desk.runtime.deps);
+  telegram = await runTelegram(desk.runtime);
 }
 
 /** Pushes an update and waits for `count` more messages to that chat. */
@@ -185,5 +185,21 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(failing.status).toBe(200);
     expect(desk.logs.text).toContain("handler failed");
     expect(desk.logs.text).not.toContain("webhook update failed");
+
+    // Telegram sends an update again when its call got no answer: it is taken up once,
+    // also by the next process on the same database.
+    const post = (port: number, body: unknown) => fetch(`http://127.0.0.1:${port}/telegram/hook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(body),
+    });
+    expect((await post(telegram!.port!, update)).status).toBe(200);
+    await telegram!.stop();
+    desk = await desk.restart();
+    telegram = await runTelegram(desk.runtime);
+    expect((await post(telegram.port!, update)).status).toBe(200);
+    expect((await post(telegram.port!, { update_id: 3, ...textUpdate({ id: 33, language_code: "en" }, "/help") })).status).toBe(200);
+    await fake.until(() => fake.sentTo(33).length === 1);
+    expect(fake.sentTo(31)).toHaveLength(1);
   });
 });

@@ -32,6 +32,8 @@ export interface TransportOptions {
   botInfo?: UserFromGetMe;
   /** How chats and files work on this messenger. */
   route: Omit<Route, "api">;
+  /** Whether an update is new: false drops one the messenger sent again. */
+  isNew?: (update: Update) => boolean;
 }
 
 /** The whole application as middleware, independent of where updates come from. */
@@ -92,6 +94,12 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
     const ctx = err.ctx;
     if (ctx.chat?.type === "private" && ctx.t) await ctx.reply(ctx.t("errors.generic")).catch(() => undefined);
   };
+  const { isNew } = transport;
+  if (isNew) {
+    bot.use(async (ctx, next) => {
+      if (isNew(ctx.update)) await next();
+    });
+  }
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // A failing handler is dealt with here, whatever the transport: on a webhook an
   // error would otherwise become a 500, and Telegram would send the update again.

@@ -129,6 +129,17 @@ export const signalInbox = sqliteTable("signal_inbox", {
   handledAt: integer("handled_at"),
 }, (t) => [index("signal_inbox_handled").on(t.handledAt)]);
 
+/**
+ * Telegram update ids already taken up, so an update Telegram sends again (a
+ * webhook call that got no answer, a batch fetched just before a crash) is not
+ * handled twice. Only the counter is kept, for a day (Telegram keeps updates
+ * no longer).
+ */
+export const telegramUpdates = sqliteTable("telegram_updates", {
+  updateId: integer("update_id").primaryKey(),
+  seenAt: integer("seen_at").notNull(),
+}, (t) => [index("telegram_updates_seen_at").on(t.seenAt)]);
+
 /** Which places a person wants travel warnings about, sealed with their key. */
 export const subscriptions = sqliteTable("subscriptions", {
   contactId: text("contact_id").primaryKey().references(() => contacts.id, { onDelete: "cascade" }),

@@ -5,8 +5,9 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, webhookCallback, type Bot } from "grammy";
 import { createBot } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
-import type { AppDeps } from "../bot/deps.js";
 import { numericChats } from "../bot/route.js";
+import type { Runtime } from "../runtime.js";
+import { SeenUpdates } from "./telegram-updates.js";
 
 /** The update kinds the bot handles; nothing else is asked for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -18,13 +19,16 @@ export interface TelegramHandle {
   stop(): Promise<void>;
 }
 
-export function createTelegramBot(deps: AppDeps): Bot<BotContext> {
+export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
+  const { deps } = runtime;
   const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT } = deps.config;
   if (!TELEGRAM_BOT_TOKEN) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+  const seen = new SeenUpdates(runtime.store.db, deps.now);
   const bot = createBot(deps, {
     messenger: "telegram",
     token: TELEGRAM_BOT_TOKEN,
     client: { apiRoot: TELEGRAM_API_ROOT },
+    isNew: (update) => seen.first(update.update_id),
     route: {
       ...numericChats,
       canCopy: true,
@@ -50,8 +54,9 @@ export function createTelegramBot(deps: AppDeps): Bot<BotContext> {
  * or a webhook server when WEBHOOK_URL is set (Telegram then proves each call
  * with the secret token).
  */
-export async function runTelegram(deps: AppDeps): Promise<TelegramHandle> {
-  const bot = createTelegramBot(deps);
+export async function runTelegram(runtime: Runtime): Promise<TelegramHandle> {
+  const { deps } = runtime;
+  const bot = createTelegramBot(runtime);
   await bot.init();
   const { WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT } = deps.config;
 
