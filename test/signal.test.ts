@@ -222,6 +222,9 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     const crashed = fake.incoming(p.uuid, "what is a diffusion");
     const inbox = new SignalInbox(desk.runtime.store.db, desk.runtime.keyring);
     inbox.accept(p.uuid, crashed.timestamp, JSON.parse(crashed.frame));
+    // And another whose handling had begun: it may have been applied already, so it is not replayed.
+    const begun = fake.incoming(p.uuid, "what is the ccf");
+    inbox.done(inbox.accept(p.uuid, begun.timestamp, JSON.parse(begun.frame))!);
     desk = await desk.restart();
     const before = p.messages.length;
     await start({}, desk);
@@ -230,9 +233,11 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     const after = p.messages.length;
     fake.deliver(seen.frame);
     fake.deliver(crashed.frame);
+    fake.deliver(begun.frame);
     await new Promise((r) => setTimeout(r, 200));
     await signal.idle();
     expect(p.messages.length).toBe(after);
+    expect(p.messages.some((m) => m.includes(en("entries.what-is-ccf.a", { ns: "faq" })))).toBe(false);
     expect(desk.fileBytes().includes(Buffer.from(p.uuid))).toBe(false);
   });
 

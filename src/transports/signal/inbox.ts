@@ -9,7 +9,8 @@ const DAY = 24 * 60 * 60 * 1000;
 /**
  * Received envelopes, written before they are handled. `accept` refuses a
  * repeat of (sender, timestamp) even after a restart; `pending` returns what
- * a crash left unhandled. Content is sealed and dropped once handled.
+ * a crash left waiting, not yet taken up. Content is sealed, and dropped by
+ * `done` as handling starts.
  */
 export class SignalInbox {
   readonly #key: Buffer;
@@ -37,11 +38,12 @@ export class SignalInbox {
     return inserted.changes === 1 ? id : undefined;
   }
 
+  /** Marks an envelope taken up: it is not handled again, even after a crash. */
   done(id: Buffer): void {
     this.db.update(signalInbox).set({ envelope: null, handledAt: this.now() }).where(eq(signalInbox.key, id)).run();
   }
 
-  /** Envelopes stored but not handled, oldest first. */
+  /** Envelopes stored but not taken up, oldest first. */
   pending(): { id: Buffer; raw: unknown }[] {
     return this.db.select().from(signalInbox).where(isNull(signalInbox.handledAt)).orderBy(asc(signalInbox.receivedAt)).all()
       .flatMap((row) => (row.envelope ? [{ id: row.key, raw: JSON.parse(open(this.#key, row.envelope, this.#place(row.key)).toString("utf8")) as unknown }] : []));

@@ -169,7 +169,7 @@ export class SignalTransport {
     }
   }
 
-  /** Handles one item from the receive endpoint: store, skip repeats, dispatch, mark done. */
+  /** Handles one item from the receive endpoint: store, skip repeats, mark taken up, dispatch. */
   handle(raw: unknown): Promise<void> {
     const incoming = readEnvelope(raw);
     if (incoming.kind === "error") {
@@ -196,6 +196,9 @@ export class SignalTransport {
     const user: VirtualUser = { id: chatId };
     await this.#prepareChat(chatId, incoming.uuid);
     await this.client.typing(incoming.uuid, true).catch(() => undefined);
+    // Taken up before handling: a crash from here on does not replay it, so
+    // nothing is applied twice (an answer already given would fall on the next step).
+    this.#inbox.done(id);
     try {
       if (incoming.text !== undefined) {
         const chosen = this.#choices.resolve(chatId, incoming.text);
@@ -211,7 +214,6 @@ export class SignalTransport {
         if (!this.#claimed.has(a.id)) await this.client.deleteAttachment(a.id).catch(() => undefined);
       }
     } finally {
-      this.#inbox.done(id);
       this.handled++;
       await this.client.typing(incoming.uuid, false).catch(() => undefined);
     }
@@ -224,7 +226,7 @@ export class SignalTransport {
     await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => undefined);
   }
 
-  /** Handles what a crash left stored but unhandled, then starts receiving. */
+  /** Handles what a crash left stored but not yet taken up, then starts receiving. */
   async start(): Promise<void> {
     await this.bot.init();
     this.#running = true;
