@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
 import { FAQ_ENTRIES } from "../faq/catalog.js";
 import { LANGUAGES } from "../i18n/languages.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 /**
  * Callback data is `<scope>:<action>[:<arg>]`; every handler parses it
@@ -43,14 +44,13 @@ const answerKeyboards = new WeakMap<TFunction, Map<string, InlineKeyboard>>();
 /** The buttons under a free-text answer: built once per language and set of other matches, never changed after. */
 export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
   let known = answerKeyboards.get(t);
-  if (!known) answerKeyboards.set(t, (known = new Map()));
+  if (!known) answerKeyboards.set(t, (known = new BoundedMap(5_000)));
   const key = others.join(",");
   let kb = known.get(key);
   if (!kb) {
     kb = new InlineKeyboard();
     if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
     kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
-    if (known.size >= 5_000) known.clear();
     known.set(key, kb);
   }
   return kb;

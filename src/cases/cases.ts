@@ -4,6 +4,7 @@ import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { caseNotes, cases } from "../db/schema.js";
 import type { IntakeAnswers } from "../intake/questions.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 /** Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
 const REF_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
@@ -51,7 +52,7 @@ export class Cases {
    * `take`, `release` and `close` (which drop it). Rows deleted elsewhere
    * (erasure, retention) leave at most a stale id that `byId` no longer finds.
    */
-  readonly #liveKnown = new Map<string, { id: string; volunteerId: string } | null>();
+  readonly #liveKnown = new BoundedMap<string, { id: string; volunteerId: string } | null>(10_000);
 
   constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {
     this.#live = db.select({ id: cases.id, volunteerId: cases.volunteerId }).from(cases)
@@ -72,7 +73,6 @@ export class Cases {
     if (known !== undefined) return known ?? undefined;
     const row = this.#live.get({ contactId });
     const live = row?.volunteerId ? { id: row.id, volunteerId: row.volunteerId } : null;
-    if (this.#liveKnown.size >= 10_000) this.#liveKnown.clear();
     this.#liveKnown.set(contactId, live);
     return live ?? undefined;
   }

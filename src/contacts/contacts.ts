@@ -5,6 +5,7 @@ import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { contacts } from "../db/schema.js";
 import { isLanguage, type Language } from "../i18n/languages.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -69,7 +70,7 @@ export class Contacts {
   }
 
   /** Recently found people, for a few seconds: asked on every update. */
-  readonly #recent = new Map<string, { contact: Contact | undefined; at: number }>();
+  readonly #recent = new BoundedMap<string, { contact: Contact | undefined; at: number }>(10_000);
 
   find(address: Address): Contact | undefined {
     const key = `${address.messenger}:${address.chatId}`;
@@ -78,7 +79,6 @@ export class Contacts {
     if (recent && now - recent.at < 10_000) return recent.contact;
     const row = this.#byLookup.get({ lookup: this.#lookup(address) });
     const contact = row && this.#decode(row);
-    if (this.#recent.size >= 10_000) this.#recent.clear();
     this.#recent.set(key, { contact, at: now });
     return contact;
   }

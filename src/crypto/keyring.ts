@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 const VERSION = 1;
 const NONCE = 12;
@@ -79,7 +80,7 @@ export class Keyring {
     return seal(next.#wrap, open(this.#wrap, wrapped, "index-key"), "index-key");
   }
 
-  readonly #indexCache = new Map<string, Buffer>();
+  readonly #indexCache = new BoundedMap<string, Buffer>(20_000);
 
   /** A keyed hash that finds a record by an identifier without storing the identifier. */
   blindIndex(value: string): Buffer {
@@ -87,7 +88,6 @@ export class Keyring {
     const cached = this.#indexCache.get(value);
     if (cached) return cached;
     const hash = createHmac("sha256", this.#lookup).update(value, "utf8").digest();
-    if (this.#indexCache.size >= 20_000) this.#indexCache.clear();
     this.#indexCache.set(value, hash);
     return hash;
   }

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../cache/bounded-map.js";
 import { open, seal, type Keyring } from "./keyring.js";
 
 /**
@@ -10,7 +11,7 @@ export class Vault {
    * Unwrapped keys of people active right now. The root key that unwraps them
    * is in memory anyway; erasure evicts the person's key at once.
    */
-  readonly #keys = new Map<string, Buffer>();
+  readonly #keys = new BoundedMap<string, Buffer>(4096, (key) => key.fill(0));
 
   /** `wrappedKeyOf` reads an owner's wrapped data key (from `contacts` or `staff`). */
   constructor(private readonly keyring: Keyring, private readonly wrappedKeyOf: (owner: string) => Buffer | undefined) {}
@@ -25,15 +26,9 @@ export class Vault {
       key = Buffer.alloc(unwrapped.length);
       unwrapped.copy(key);
       unwrapped.fill(0);
-      if (this.#keys.size >= 4096) this.#forgetAll();
       this.#keys.set(owner, key);
     }
     return use(key);
-  }
-
-  #forgetAll(): void {
-    for (const key of this.#keys.values()) key.fill(0);
-    this.#keys.clear();
   }
 
   /** Drops an owner's cached key, e.g. when they are erased. */

@@ -1,3 +1,5 @@
+import { BoundedMap } from "../cache/bounded-map.js";
+
 /**
  * Folds text in Russian, Belarusian or English, in Cyrillic or typed in Latin
  * letters, to one rough phonetic spelling, so that "как удалить", "kak udalit"
@@ -25,14 +27,13 @@ const DIGRAPHS: [RegExp, string][] = [
   [/[jy]/g, "i"],
 ];
 
-const folded = new Map<string, string>();
+const folded = new BoundedMap<string, string>(50_000);
 
 /** `foldWord`, remembered: people use the same few hundred words. */
 function foldCached(word: string): string {
   let out = folded.get(word);
   if (out === undefined) {
     out = foldWord(word);
-    if (folded.size >= 50_000) folded.clear();
     folded.set(word, out);
   }
   return out;

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../cache/bounded-map.js";
 import { LANGUAGES, type Language } from "../i18n/languages.js";
 import { editDistance, tokenize } from "./fold.js";
 
@@ -84,7 +85,7 @@ export class FaqMatcher {
   readonly #docWeight: Float64Array;
   readonly #byLanguage = new Map<Language, Set<string>>();
   /** Words already compared with the vocabulary; queries repeat words a lot. */
-  readonly #expanded = new Map<string, Expansion>();
+  readonly #expanded = new BoundedMap<string, Expansion>(50_000);
   /** Weight of a word the FAQ does not contain: an average word, neither ignored nor decisive. */
   readonly #unknownIdf: number;
 
@@ -178,7 +179,6 @@ export class FaqMatcher {
       sims: Float64Array.from(reach.values()),
       idf: this.#queryIdf(token, similar),
     };
-    if (this.#expanded.size >= 50_000) this.#expanded.clear();
     this.#expanded.set(token, expansion);
     return expansion;
   }

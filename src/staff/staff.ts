@@ -6,6 +6,7 @@ import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { invites, staff } from "../db/schema.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 export type Role = "volunteer" | "admin";
 
@@ -42,7 +43,7 @@ const place = (id: string) => `staff:${id}:profile`;
 export class Staff {
   readonly #vault: Vault;
   /** Who is staff, by lookup hash: asked on every update, changed rarely (and only through this class). */
-  readonly #rows = new Map<string, typeof staff.$inferSelect | null>();
+  readonly #rows = new BoundedMap<string, typeof staff.$inferSelect | null>(20_000);
 
   constructor(
     private readonly db: Db,
@@ -99,7 +100,6 @@ export class Staff {
   #row(address: Address): typeof staff.$inferSelect | undefined {
     const key = `${address.messenger}:${address.chatId}`;
     if (!this.#rows.has(key)) {
-      if (this.#rows.size >= 20_000) this.#rows.clear();
       this.#rows.set(key, this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get() ?? null);
     }
     return this.#rows.get(key) ?? undefined;

@@ -15,6 +15,7 @@ import { UpdateFactory, type VirtualUser } from "../virtual/updates.js";
 import { SignalClient, SignalError } from "./client.js";
 import { readEnvelope, type Incoming } from "./envelope.js";
 import { SignalInbox } from "./inbox.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 
 export interface SignalOptions {
   apiUrl: string;
@@ -54,7 +55,7 @@ export class SignalTransport {
   readonly #chatKey: Buffer;
   readonly #uuids = new Map<number, string>();
   readonly #numbers = new Map<number, string>();
-  readonly #timestamps = new Map<string, number>();
+  readonly #timestamps = new BoundedMap<string, number>(10_000);
   readonly #timerSet = new Set<number>();
   readonly #claimed = new Set<string>();
   #socket: WebSocket | undefined;
@@ -120,7 +121,6 @@ export class SignalTransport {
           const file = out.message.file;
           const timestamp = await this.#withTrust(uuid, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
           this.#timestamps.set(`${chatId}:${out.message.messageId}`, timestamp);
-          if (this.#timestamps.size > 10_000) this.#timestamps.delete(this.#timestamps.keys().next().value!);
           return;
         }
         case "notice":

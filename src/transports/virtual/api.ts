@@ -1,4 +1,5 @@
 import type { UserFromGetMe } from "grammy/types";
+import { BoundedMap } from "../../cache/bounded-map.js";
 import { parseMultipart, readBody } from "./multipart.js";
 import { DeliveryError, type Button, type Deliver, type OutgoingMessage } from "./types.js";
 
@@ -67,12 +68,11 @@ function json(body: unknown): Response {
 export class VirtualBotApi {
   #nextMessageId = new Map<number, number>();
   /** Recent messages, for edits; bounded, oldest dropped first (only recent ones get edited). */
-  #texts = new Map<string, OutgoingMessage>();
+  #texts = new BoundedMap<string, OutgoingMessage>(2000);
 
   #keep(key: string, message: OutgoingMessage): void {
     this.#texts.delete(key);
     this.#texts.set(key, message);
-    if (this.#texts.size > 2000) this.#texts.delete(this.#texts.keys().next().value!);
   }
 
   constructor(private readonly deliver: Deliver, private readonly me: UserFromGetMe = VIRTUAL_BOT) {}
