@@ -148,6 +148,23 @@ describe("handoff to volunteers", () => {
     expect(tg.last()!.text).toBe(en("relay.person_ended", { ref: refA }));
   });
 
+  it("keeps a volunteer talking in their current case when the person of an earlier case ends the chat", async () => {
+    const anna = await volunteer(telegram, 906);
+    const first = await person(telegram, 7101, "en");
+    const second = await person(telegram, 7102, "en");
+    const refA = refIn((await first.press(en("menu.lawyer")))[0]!.text);
+    const refB = refIn((await second.press(en("menu.lawyer")))[0]!.text);
+    await anna.send(`/take ${refA}`);
+    await anna.send(`/take ${refB}`); // the current case is now B; A is still held
+    await desk.runtime.deps.desk.kick();
+    await first.send("/endchat");
+    await desk.runtime.deps.desk.kick();
+    expect(anna.last()!.text).toBe(en("relay.person_ended", { ref: refA }));
+    await anna.send("Still here for you");
+    await desk.runtime.deps.desk.kick();
+    expect(second.last()!.text).toContain("Still here for you");
+  });
+
   it("lets exactly one of two volunteers racing for a case take it", async () => {
     const first = await volunteer(telegram, 904);
     const second = await volunteer(telegram, 905);

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../cache/bounded-map.js";
 import type { Address, Contacts } from "../contacts/contacts.js";
 import { DeliveryFailure } from "../relay/outbox.js";
 import type { Broadcast, Broadcasts, Progress } from "./broadcasts.js";
@@ -73,8 +74,10 @@ export class BroadcastRunner {
   readonly #now: () => number;
   #running = false;
   #lanes = new Map<string, Promise<void>>();
-  #lastToChat = new Map<string, number>();
-  #wake: (() => void) | undefined;
+  /** When each chat last got a broadcast; only the last `perChatMs` matter. */
+  #lastToChat = new BoundedMap<string, number>(10_000);
+  /** Idle lanes waiting to be woken by `kick`. */
+  readonly #sleepers = new Set<() => void>();
 
   constructor(
     private readonly broadcasts: Broadcasts,
@@ -93,9 +96,8 @@ export class BroadcastRunner {
 
   /** Wakes idle lanes, e.g. after a job was confirmed. */
   kick(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    for (const wake of this.#sleepers) wake();
+    this.#sleepers.clear();
   }
 
   async stop(): Promise<void> {
@@ -106,13 +108,14 @@ export class BroadcastRunner {
   }
 
   async #idle(ms: number): Promise<void> {
-    await Promise.race([sleep(ms), new Promise<void>((resolve) => {
-      const previous = this.#wake;
-      this.#wake = () => {
-        previous?.();
-        resolve();
-      };
-    })]);
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#sleepers.add(wake);
+    try {
+      await Promise.race([sleep(ms), woken]);
+    } finally {
+      this.#sleepers.delete(wake);
+    }
   }
 
   async #lane(messenger: string): Promise<void> {
@@ -187,9 +190,8 @@ export class BroadcastRunner {
       if (fresh?.status === "running" && this.broadcasts.messengersLeft(job.id).length === 0) {
         this.broadcasts.finish(job.id);
         await this.events.progress(this.broadcasts.get(job.id)!, this.broadcasts.progress(job.id), rate, true);
-      } else if (fresh?.status === "cancelled") {
-        await this.events.progress(fresh, this.broadcasts.progress(job.id), rate, true);
-      } else if (cursorEmpty) {
+      } else if (fresh?.status !== "cancelled" && cursorEmpty) {
+        // (A cancel is reported by /cancelbroadcast itself, once.)
         // Only retries waiting for their time are left.
         await this.#idle(200);
       }

@@ -73,7 +73,7 @@ export class HandoffDesk {
       const member = c.volunteerId ? this.staff.byId(c.volunteerId) : undefined;
       this.cases.close(c.id, this.options.caseDays, "unreachable");
       if (member) {
-        this.staff.setCurrentCase(member.id, null);
+        this.staff.leaveCase(member.id, c.id);
         this.#toStaff(c, member, this.#t(member.language)("relay.unreachable", { ref: c.ref }));
       }
       return;
@@ -240,7 +240,7 @@ export class HandoffDesk {
     if (!chat) return undefined;
     const { case: c, volunteer } = chat;
     this.cases.release(c.id, volunteer.id);
-    this.staff.setCurrentCase(volunteer.id, null);
+    this.staff.leaveCase(volunteer.id, c.id);
     this.#toStaff(c, volunteer, this.#t(volunteer.language)("relay.person_ended", { ref: c.ref }));
     return c;
   }

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { AdminRef } from "../config/env.js";
 import type { Address } from "../contacts/contacts.js";
 import type { Keyring } from "../crypto/keyring.js";
@@ -176,6 +176,11 @@ export class Staff {
 
   setCurrentCase(id: string, caseId: string | null): void {
     this.#changed(this.db.update(staff).set({ currentCaseId: caseId }).where(eq(staff.id, id)).run());
+  }
+
+  /** Unsets a member's current case if it is this one: a volunteer may hold several. */
+  leaveCase(id: string, caseId: string): void {
+    this.#changed(this.db.update(staff).set({ currentCaseId: null }).where(and(eq(staff.id, id), eq(staff.currentCaseId, caseId))).run());
   }
 
   byPseudonym(pseudonym: string): StaffMember | undefined {

@@ -26,11 +26,7 @@ export class MemoryUser {
   async sendFile(name: string, bytes: Uint8Array, mime = "application/pdf"): Promise<OutgoingMessage[]> {
     const fileId = `file-${this.chat.files.size + 1}-${this.user.id}`;
     this.chat.files.set(fileId, bytes);
-    const update = this.chat.updates.text(this.user, "");
-    const message = update.message as unknown as Record<string, unknown>;
-    delete message.text;
-    message.document = { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: mime, file_size: bytes.length };
-    return this.chat.dispatch(this, update);
+    return this.chat.dispatch(this, this.chat.updates.document(this.user, { fileId, name, mime, size: bytes.length }));
   }
 
   /** Presses the button with this label (or callback data) on the latest message that has it. */

@@ -129,13 +129,4 @@ export class SignalClient {
   async deleteAttachment(id: string): Promise<void> {
     await this.#call(this.#http.delete(`/v1/attachments/${encodeURIComponent(id)}`));
   }
-
-  async healthy(): Promise<boolean> {
-    try {
-      await this.#call(this.#http.get("/v1/health"));
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { and, asc, eq, isNull, lt } from "drizzle-orm";
+import { asc, eq, isNull, lt } from "drizzle-orm";
 import { open, seal, type Keyring } from "../../crypto/keyring.js";
 import type { Db } from "../../db/open.js";
 import { signalInbox } from "../../db/schema.js";
@@ -14,6 +14,7 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export class SignalInbox {
   readonly #key: Buffer;
+  #accepted = 0;
 
   constructor(private readonly db: Db, keyring: Keyring, private readonly now: () => number = Date.now) {
     this.#key = keyring.derive("signal-inbox");
@@ -35,7 +36,9 @@ export class SignalInbox {
       envelope: seal(this.#key, Buffer.from(JSON.stringify(raw)), this.#place(id)),
       receivedAt: this.now(),
     }).onConflictDoNothing().run();
-    return inserted.changes === 1 ? id : undefined;
+    if (inserted.changes === 0) return undefined;
+    if (++this.#accepted % 1000 === 0) this.purge();
+    return id;
   }
 
   /** Marks an envelope taken up: it is not handled again, even after a crash. */
@@ -49,8 +52,8 @@ export class SignalInbox {
       .flatMap((row) => (row.envelope ? [{ id: row.key, raw: JSON.parse(open(this.#key, row.envelope, this.#place(row.key)).toString("utf8")) as unknown }] : []));
   }
 
-  /** Forgets handled keys after `days`; Signal does not redeliver that late. */
+  /** Forgets handled keys after `days` (at start and every 1000 envelopes); Signal does not redeliver that late. */
   purge(days = 7): number {
-    return this.db.delete(signalInbox).where(and(lt(signalInbox.handledAt, this.now() - days * DAY))).run().changes;
+    return this.db.delete(signalInbox).where(lt(signalInbox.handledAt, this.now() - days * DAY)).run().changes;
   }
 }

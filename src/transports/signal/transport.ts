@@ -53,10 +53,11 @@ export class SignalTransport {
   readonly #choices = new ChoiceBook();
   readonly #updates = new UpdateFactory();
   readonly #chatKey: Buffer;
-  readonly #uuids = new Map<number, string>();
-  readonly #numbers = new Map<number, string>();
+  // Filled again by `chatIdOf` on every message in or out, so bounded.
+  readonly #uuids = new BoundedMap<number, string>(20_000);
+  readonly #numbers = new BoundedMap<number, string>(20_000);
   readonly #timestamps = new BoundedMap<string, number>(10_000);
-  readonly #timerSet = new Set<number>();
+  readonly #timerSet = new BoundedMap<number, true>(20_000);
   readonly #claimed = new Set<string>();
   #socket: WebSocket | undefined;
   #running = false;
@@ -205,11 +206,7 @@ export class SignalTransport {
         await dispatch(this.bot, chosen ? this.#updates.callback(user, chosen.data, chosen.messageId) : this.#updates.text(user, incoming.text));
       }
       for (const a of incoming.attachments) {
-        const update = this.#updates.text(user, "");
-        const message = update.message as unknown as Record<string, unknown>;
-        delete message.text;
-        message.document = { file_id: a.id, file_unique_id: a.id, file_name: a.name, mime_type: a.mime, ...(a.size !== undefined ? { file_size: a.size } : {}) };
-        await dispatch(this.bot, update);
+        await dispatch(this.bot, this.#updates.document(user, { fileId: a.id, name: a.name, mime: a.mime, size: a.size }));
         // Not taken by the relay: nothing else needs it, so it leaves the REST API's store.
         if (!this.#claimed.has(a.id)) await this.client.deleteAttachment(a.id).catch(() => undefined);
       }
@@ -222,7 +219,7 @@ export class SignalTransport {
   /** Once per chat and process: the disappearing-messages timer. */
   async #prepareChat(chatId: number, uuid: string): Promise<void> {
     if (this.options.disappearingSeconds <= 0 || this.#timerSet.has(chatId)) return;
-    this.#timerSet.add(chatId);
+    this.#timerSet.set(chatId, true);
     await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => undefined);
   }
 
@@ -275,7 +272,8 @@ export class SignalTransport {
         const items = await this.client.receive(this.options.pollSeconds);
         this.health.connected = true;
         this.#backoff = 1000;
-        for (const item of items) await this.handle(item);
+        // Each is stored before any is handled: signal-cli has already let go of them.
+        await Promise.all(items.map((item) => this.handle(item)));
       } catch {
         this.health.connected = false;
         this.health.lastError = "receive failed";

@@ -196,9 +196,4 @@ export class VirtualBotApi {
         throw new DeliveryError(400, `Bad Request: method ${method} is not available on this messenger`);
     }
   }
-
-  /** Keeps the message cache from growing without bound in long-running processes. */
-  forgetChat(chatId: number): void {
-    for (const key of this.#texts.keys()) if (key.startsWith(`${chatId}:`)) this.#texts.delete(key);
-  }
 }

@@ -41,6 +41,18 @@ export class UpdateFactory {
     };
   }
 
+  /** A document sent in the chat, as the Bot API shows it (also how photos and files from Signal arrive). */
+  document(user: VirtualUser, file: { fileId: string; name: string; mime: string; size?: number }): Update {
+    const update = this.text(user, "");
+    const message = update.message as unknown as Record<string, unknown>;
+    delete message.text;
+    message.document = {
+      file_id: file.fileId, file_unique_id: file.fileId, file_name: file.name, mime_type: file.mime,
+      ...(file.size !== undefined ? { file_size: file.size } : {}),
+    };
+    return update;
+  }
+
   /** A button press; the query id carries the chat so that a notice can find its way back. */
   callback(user: VirtualUser, data: string, messageId: number): Update {
     const id = this.#nextUpdateId++;
