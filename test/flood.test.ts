@@ -16,12 +16,10 @@ describe("floods", () => {
     const other = desk.chat.user({ id: 2, languageCode: "en" });
     const replies: string[] = [];
     for (let i = 0; i < 200; i++) replies.push(...(await flooder.send(`kak udalit red notice ${i}`)).map((m) => m.text));
-    const flood = i18n.getFixedT("ru")("errors.flood");
-    expect(replies.filter((r) => r === flood)).toHaveLength(1);
-    expect(replies.length).toBeLessThanOrEqual(5 + 1);
+    const ru = i18n.getFixedT("ru");
+    // The first five are served as usual (a stranger is asked for a language first), then one notice, then silence.
+    expect(replies).toEqual([...Array<string>(5).fill(ru("language.choose")), ru("errors.flood")]);
     const [answer] = await other.send("/help");
     expect(answer!.text).toBe(i18n.getFixedT("en")("help.text"));
-    // Nothing of the flood reached the database.
-    expect(desk.count("contacts")).toBe(0);
   });
 });

@@ -6,10 +6,24 @@ export type { Logger };
  * Fields that must never reach a log line even if someone passes a whole
  * update, context or payload by mistake: message text, names, ids, numbers.
  */
-const REDACTED = [
+const REDACTED = new Set([
   "text", "caption", "from", "chat", "sender", "contact", "username", "first_name", "last_name",
   "phone", "phone_number", "number", "uuid", "payload", "update", "message", "data", "token", "key",
-].flatMap((field) => [field, `*.${field}`]);
+]);
+
+/**
+ * A copy of a log line's fields with every field named in `REDACTED` censored,
+ * at any depth (pino's own redaction takes fixed paths only).
+ */
+function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (depth > 8 || seen.has(value)) return "[redacted]";
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [field, inner] of Object.entries(value)) out[field] = REDACTED.has(field) ? "[redacted]" : scrub(inner, depth + 1, seen);
+  return out;
+}
 
 /**
  * Keeps only what helps debugging without revealing content: the error's
@@ -35,8 +49,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: undefined,
-      redact: { paths: REDACTED, censor: "[redacted]" },
       serializers: { err: safeError, error: safeError },
+      formatters: { log: (fields) => scrub(fields) as Record<string, unknown> },
     },
     destination,
   );
