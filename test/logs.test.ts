@@ -42,7 +42,8 @@ describe("logs", () => {
     const update = desk.chat.updates.text({ id: 31337, firstName: "Secret" }, "private words");
     desk.runtime.deps.log.info({ update, message: update.message, text: "private words", chat: { id: 31337 } }, "oops");
     // Also deep down, under fields no one thought of.
-    desk.runtime.deps.log.warn({ job: { context: { request: { body: update } } }, people: [{ person: { from: update.message!.from } }] }, "deep");
+    const failure = Object.assign(new Error("could not send private words"), { description: "private words", payload: { text: "private words" } });
+    desk.runtime.deps.log.warn({ job: { context: { request: { body: update } }, failure }, people: [{ person: { from: update.message!.from } }] }, "deep");
     expect(desk.logs.text).toContain("oops");
     expect(desk.logs.text).toContain("deep");
     for (const forbidden of ["private words", "31337", "Secret"]) expect(desk.logs.text).not.toContain(forbidden);

@@ -17,6 +17,7 @@ const REDACTED = new Set([
  */
 function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value !== "object" || value === null) return value;
+  if (value instanceof Error) return safeError(value);
   if (depth > 8 || seen.has(value)) return "[redacted]";
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1, seen));
@@ -44,12 +45,16 @@ export function safeError(err: unknown): Record<string, unknown> {
   };
 }
 
+/** Leaves a field as `scrub` made it (instead of pino's default error serializer). */
+const keep = (value: unknown) => value;
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: undefined,
-      serializers: { err: safeError, error: safeError },
+      // Errors, wherever they sit, are reduced by `scrub` (pino runs it before any serializer).
+      serializers: { err: keep, error: keep },
       formatters: { log: (fields) => scrub(fields) as Record<string, unknown> },
     },
     destination,
