@@ -50,10 +50,19 @@ async function refused(user: MemoryUser, action: { command?: string; button?: st
   const replies = action.command ? await user.send(action.command) : await user.pressData(action.button!);
   const audited = desk.runtime.deps.audit.latest(1000).slice(0, desk.runtime.deps.audit.latest(1000).length - before)
     .some((e) => e.action === "denied" || e.action === "forged");
+  const texts = replies.map((r) => r.text);
+  const label = action.command ?? action.button;
   if (audited) {
     // Refusals look like an unknown command or a stale button: nothing to learn from them.
-    if (action.command) expect(replies.map((r) => r.text)).toEqual([en("help.text")]);
-    else expect(user.notices.slice(notices)).toEqual([en("errors.stale")]);
+    if (action.command) expect(texts, label).toEqual([en("help.text")]);
+    else expect(user.notices.slice(notices), label).toEqual([en("errors.stale")]);
+  } else {
+    // Allowed: the action itself answered, not the unknown-command fallback or an error.
+    expect(texts, label).not.toContain(en("errors.generic"));
+    if (action.command && action.command !== "/help") expect(texts, label).not.toEqual([en("help.text")]);
+    if (action.command) expect(texts.length, label).toBeGreaterThan(0);
+    else expect(user.notices.slice(notices), label).not.toContain(en("errors.stale"));
+    expect(desk.logs.text, label).not.toContain("handler failed");
   }
   return audited;
 }
@@ -80,8 +89,12 @@ describe("authorization matrix", () => {
     await people.volunteer.send(`/take ${ownRef}`);
     const [take] = await people.volunteer.send(`/take ${othersRef}`);
     expect(take!.text).toBe(en("case.taken_by_other", { ref: othersRef }));
-    // The volunteer's own case is current; closing acts only on it.
+    // A note goes to the volunteer's own current case, never to the refused one.
     const { cases } = desk.runtime.deps;
+    await people.volunteer.send("/note probe");
+    expect(cases.notes(cases.byRef(ownRef)!).map((n) => n.text)).toContain("probe");
+    expect(cases.notes(cases.byRef(othersRef)!)).toEqual([]);
+    // The volunteer's own case is current; closing acts only on it.
     expect(cases.byRef(othersRef)!.status).toBe("taken");
     const adminId = desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "5" })!.id;
     expect(cases.byRef(othersRef)!.volunteerId).toBe(adminId);
@@ -91,6 +104,10 @@ describe("authorization matrix", () => {
     const [none] = await people.volunteer.send("/note after close");
     expect(none!.text).toBe(en("case.none_current"));
     expect(cases.notes(cases.byRef(othersRef)!)).toEqual([]);
+    // Releasing reaches only one's own case: the admin's stays taken, by the admin.
+    const [release] = await people.volunteer.send("/release");
+    expect(release!.text).toBe(en("case.none_current"));
+    expect(cases.byRef(othersRef)).toMatchObject({ status: "taken", volunteerId: adminId });
   });
 
   it("people see only their own data and cannot reach a case by reference", async () => {

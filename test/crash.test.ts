@@ -122,6 +122,11 @@ describe("crashes (real process kills) during intake and relay", () => {
     bot = spawnBot(seeded, fake, env);
     logs.push(bot.logs);
     await fake.until(() => fake.sentTo(702).some((m) => m.text.endsWith("written while the bot was down")), 20_000);
+    // Probes both ways: the outbox delivers in order, so once they are through, any late second copy would be too.
+    fake.push(textUpdate({ id: 702, language_code: "en" }, "probe to the person"));
+    fake.push(textUpdate({ id: person, language_code: "en" }, "probe to the volunteer"));
+    await fake.until(() => fake.sentTo(person).some((m) => m.text.endsWith("probe to the person"))
+      && fake.sentTo(702).some((m) => m.text.endsWith("probe to the volunteer")), 20_000);
 
     // Each arrives; twice only if the bot was killed while sending it, and then it says so.
     const copies = sent.map((text) => fake.sentTo(person).filter((m) => m.text.endsWith(`\n${text}`)).length);
