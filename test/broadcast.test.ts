@@ -105,6 +105,16 @@ describe("travel warnings", () => {
     expect(admin.last()!.text).toBe(en("broadcast.finished", { id: 1, total: 3, sent: 3, failed: 0, pending: 0, ambiguous: 0 }));
   });
 
+  it("leaves out subscribers on a messenger this bot does not run, so the job can finish", async () => {
+    await subscriber(telegram, 30, "en", ["all"]);
+    await subscriber(signal, 31, "en", ["all"]);
+    const { broadcasts } = desk.runtime.deps;
+    expect(broadcasts.recipients({ kind: "all" }).map((r) => r.messenger).sort()).toEqual(["signal", "telegram"]);
+    const job = broadcasts.create({ texts: { en: "Warning" }, fallback: "en", target: { kind: "all" } }, "test", null, new Set(["telegram"]));
+    expect(job.total).toBe(1);
+    await until(() => broadcasts.get(job.id)?.status === "done");
+  });
+
   it("targets by language", async () => {
     const admin = telegram.user({ id: ADMIN, languageCode: "en" });
     const ru = await subscriber(telegram, 20, "ru", ["PL"]);

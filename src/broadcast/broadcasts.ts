@@ -93,13 +93,16 @@ export class Broadcasts extends BroadcastLedger {
     super(db, now);
   }
 
-  /** Who a draft would reach now. */
-  recipients(target: Target): Recipient[] {
+  /**
+   * Who a draft would reach now; with `messengers`, only people on those (a
+   * subscriber on a messenger this bot no longer runs would keep the job open).
+   */
+  recipients(target: Target, messengers?: ReadonlySet<string>): Recipient[] {
     const out: Recipient[] = [];
     for (const { contactId, places } of this.subscriptions.all()) {
       if (target.kind === "places" && !covers(places, target.places)) continue;
       const contact = this.contacts.byId(contactId);
-      if (!contact) continue;
+      if (!contact || (messengers && !messengers.has(contact.address.messenger))) continue;
       if (target.kind === "language" && contact.language !== target.language) continue;
       out.push({ contactId, messenger: contact.address.messenger, language: contact.language });
     }
@@ -114,8 +117,8 @@ export class Broadcasts extends BroadcastLedger {
   }
 
   /** Confirms a draft: the job and its fixed recipient list, in one transaction. */
-  create(draft: Draft, createdBy: string, adminId: string | null): Broadcast {
-    const recipients = this.recipients(draft.target);
+  create(draft: Draft, createdBy: string, adminId: string | null, messengers?: ReadonlySet<string>): Broadcast {
+    const recipients = this.recipients(draft.target, messengers);
     return this.db.transaction((tx) => {
       const job = tx.insert(broadcasts).values({
         status: "running", createdBy, adminId, texts: draft.texts, fallback: draft.fallback, target: draft.target,

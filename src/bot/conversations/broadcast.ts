@@ -16,6 +16,9 @@ export function renderWarning(t: TFunction, text: string): string {
 
 const pick = (data: string) => `bc:${data}`;
 
+/** A warning text: there, not a command, and short enough to send with its title and footer. */
+const usable = (text: string | undefined): text is string => text !== undefined && text.length > 0 && !text.startsWith("/") && text.length <= 3000;
+
 /**
  * Composing a travel warning (admins only, checked again inside): a text per
  * language, a fallback, the target, a preview exactly as sent, the count per
@@ -55,7 +58,7 @@ export function createBroadcastConversation(deps: AppDeps) {
         const next = await wait();
         const text = next.message?.text?.trim();
         if (text === "/skip") break;
-        if (text && text.length <= 3000) {
+        if (usable(text)) {
           texts[lang] = text;
           break;
         }
@@ -66,7 +69,8 @@ export function createBroadcastConversation(deps: AppDeps) {
       await ctx.reply(t("broadcast.need_one"));
       const next = await wait();
       const text = next.message?.text?.trim();
-      if (text && text !== "/skip") texts[LANGUAGES[0]] = text;
+      if (usable(text)) texts[LANGUAGES[0]] = text;
+      else if (text !== "/skip") await next.reply(t("intake.invalid.text_only"));
     }
 
     const given = Object.keys(texts);
@@ -107,7 +111,7 @@ export function createBroadcastConversation(deps: AppDeps) {
 
     const draft: Draft = { texts, fallback, target };
     const counts = await conversation.external(() => {
-      const recipients = deps.broadcasts.recipients(target);
+      const recipients = deps.broadcasts.recipients(target, new Set(deps.routes.keys()));
       return { total: recipients.length, byMessenger: deps.broadcasts.countByMessenger(recipients) };
     });
     for (const lang of LANGUAGES) {
@@ -124,7 +128,7 @@ export function createBroadcastConversation(deps: AppDeps) {
     const id = await conversation.external(() => {
       const admin = deps.staff.byId(adminId);
       if (!admin || admin.role !== "admin") return null;
-      const job = deps.broadcasts.create(draft, admin.pseudonym, admin.id);
+      const job = deps.broadcasts.create(draft, admin.pseudonym, admin.id, new Set(deps.routes.keys()));
       deps.audit.record(admin.pseudonym, "broadcast");
       return job.id;
     });
