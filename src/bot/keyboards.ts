@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
+import { PLACES } from "../broadcast/regions.js";
 import { FAQ_ENTRIES } from "../faq/catalog.js";
 import { LANGUAGES } from "../i18n/languages.js";
 import { BoundedMap } from "../cache/bounded-map.js";
@@ -79,4 +80,14 @@ export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboa
 
 export function forgetKeyboard(t: TFunction): InlineKeyboard {
   return new InlineKeyboard().text(t("forget.yes"), cb.forget(true)).row().text(t("forget.no"), cb.forget(false));
+}
+
+/** The places for travel warnings, two to a row, ticked where chosen; `data` gives each button's callback data. */
+export function addPlaces(kb: InlineKeyboard, t: TFunction, chosen: (place: string) => boolean, data: (place: string) => string): InlineKeyboard {
+  PLACES.forEach((place, i) => {
+    const label = t(`travel.places.${place}`);
+    kb.text(chosen(place) ? `✓ ${label}` : label, data(place));
+    if (i % 2 === 1) kb.row();
+  });
+  return kb.row();
 }

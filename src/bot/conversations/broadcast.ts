@@ -2,10 +2,11 @@ import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, type Context } from "grammy";
 import type { TFunction } from "i18next";
 import { missingLanguages, textFor, type Draft, type Target } from "../../broadcast/broadcasts.js";
-import { ALL, isPlace, PLACES } from "../../broadcast/regions.js";
+import { ALL, isPlace } from "../../broadcast/regions.js";
 import { LANGUAGES } from "../../i18n/languages.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { addPlaces } from "../keyboards.js";
 
 export const BROADCAST = "broadcast";
 
@@ -89,12 +90,8 @@ export function createBroadcastConversation(deps: AppDeps) {
     } else if (kind === "places") {
       const chosen = new Set<string>();
       for (;;) {
-        const kb = new InlineKeyboard();
-        PLACES.forEach((p, i) => {
-          kb.text(`${chosen.has(p) ? "✓ " : ""}${t(`travel.places.${p}`)}`, pick(`place:${p}`));
-          if (i % 2 === 1) kb.row();
-        });
-        await ctx.reply(t("broadcast.choose_places"), { reply_markup: kb.row().text(t("broadcast.done"), pick("done")).row().text(t("broadcast.cancel"), pick("cancel")) });
+        const kb = addPlaces(new InlineKeyboard(), t, (place) => chosen.has(place), (place) => pick(`place:${place}`));
+        await ctx.reply(t("broadcast.choose_places"), { reply_markup: kb.text(t("broadcast.done"), pick("done")).row().text(t("broadcast.cancel"), pick("cancel")) });
         const next = await wait();
         const data = next.callbackQuery?.data ?? "";
         if (data === pick("done") && chosen.size > 0) break;

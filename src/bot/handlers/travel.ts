@@ -1,18 +1,14 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { ALL, isPlace, PLACES } from "../../broadcast/regions.js";
+import { ALL, isPlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { consentKeyboard } from "../keyboards.js";
-
-const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
+import { addPlaces, consentKeyboard } from "../keyboards.js";
 
 function placesKeyboard(ctx: BotContext, chosen: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard().text(mark(chosen.includes(ALL), ctx.t("travel.all")), `sub:toggle:${ALL}`).row();
-  PLACES.forEach((place, i) => {
-    kb.text(mark(chosen.includes(place), ctx.t(`travel.places.${place}`)), `sub:toggle:${place}`);
-    if (i % 2 === 1) kb.row();
-  });
-  return kb.row().text(ctx.t("travel.save"), "sub:save").row().text(ctx.t("travel.none"), "sub:none");
+  const all = ctx.t("travel.all");
+  const kb = new InlineKeyboard().text(chosen.includes(ALL) ? `✓ ${all}` : all, `sub:toggle:${ALL}`).row();
+  return addPlaces(kb, ctx.t, (place) => chosen.includes(place), (place) => `sub:toggle:${place}`)
+    .text(ctx.t("travel.save"), "sub:save").row().text(ctx.t("travel.none"), "sub:none");
 }
 
 export function placeNames(ctx: BotContext, places: string[]): string {
