@@ -33,7 +33,7 @@ describe("FAQ in the chat", () => {
     const [answer] = await person.press(en("entries.ccf-portal-how.q", { ns: "faq" }));
     expect(answer!.text).toContain(en("entries.ccf-portal-how.a", { ns: "faq" }));
     expect(answer!.text).toContain("https://www.interpol.int/en/Who-we-are/Commission-for-the-Control-of-INTERPOL-s-Files-CCF/How-to-submit-a-request");
-    expect(answer!.text).toContain(en("faq.checked", { date: "2026-11" }));
+    expect(answer!.text).toContain(en("faq.checked", { date: "2026-12" }));
     expect(answer!.buttons.flat().map((b) => b.text)).toContain(en("faq.human"));
   });
 

@@ -1,11 +1,12 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
 import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
+import catalogFile from "../../faq/catalog.json" with { type: "json" };
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { afterAnswer, cb, noMatchKeyboard } from "../keyboards.js";
 
-export const CHECKED = "2026-11";
+export const CHECKED: string = catalogFile.checked;
 
 const answers = new WeakMap<TFunction, Map<string, string>>();
 
