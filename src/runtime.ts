@@ -13,7 +13,7 @@ import { loadMasterKey } from "./crypto/master-key.js";
 import { tableVault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
 import { PersonalStorage } from "./db/personal-storage.js";
-import { createFaqMatcher } from "./faq/catalog.js";
+import { createQuestionMatcher } from "./faq/catalog.js";
 import { createI18n } from "./i18n/i18n.js";
 import { IntakeDrafts } from "./intake/drafts.js";
 import type { Logger } from "./log/logger.js";
@@ -87,7 +87,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     config,
     i18n,
     log,
-    faq: createFaqMatcher(i18n),
+    faq: createQuestionMatcher(i18n),
     contacts,
     drafts,
     cases,

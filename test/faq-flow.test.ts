@@ -44,30 +44,70 @@ describe("FAQ in the chat", () => {
     expect(answer!.text).toContain(ru("entries.how-to-check-if-listed.a", { ns: "faq" }));
   });
 
-  it("answers a question with a typo, and offers other matches and a human", async () => {
+  it("answers a question with a typo, and offers a human", async () => {
     const person = await onboarded(3, "en");
     const [answer] = await person.send("refugee status and red notise deletion");
     expect(answer!.text.startsWith(en("entries.refugee-status-interpol.q", { ns: "faq" }))).toBe(true);
-    const labels = answer!.buttons.flat().map((b) => b.text);
-    expect(labels).toContain(en("faq.other_matches"));
-    expect(labels).toContain(en("faq.human"));
-    const [others] = await person.press(en("faq.other_matches"));
-    expect(others!.text).toBe(en("faq.others_title"));
-    const offered = others!.buttons.flat().filter((b) => b.data?.startsWith("faq:e:"));
-    expect(offered.length).toBeGreaterThan(0);
-    expect(offered.map((b) => b.data)).not.toContain("faq:e:refugee-status-interpol");
+    expect(answer!.buttons.flat().map((b) => b.text)).toContain(en("faq.human"));
   });
 
-  it("refuses off-topic text and offers the intake and a human instead of guessing", async () => {
+  it("offers the close candidates as 'did you mean' when it is not sure, each answering when tapped", async () => {
+    const person = await onboarded(6, "en");
+    const u = desk.runtime.deps.faq.understand("can interpol delete my notice");
+    expect(u.purpose).toBe("faq");
+    expect(u.sure).toBe(false);
+    const [question] = await person.send("can interpol delete my notice");
+    expect(question!.text).toBe(en("faq.did_you_mean"));
+    const offered = question!.buttons.flat().filter((b) => b.data?.startsWith("faq:e:"));
+    expect(offered.map((b) => b.data)).toEqual([u.id!, ...u.alternatives].slice(0, 3).map((id) => `faq:e:${id}`));
+    const deletion = en("entries.ccf-deletion-request.q", { ns: "faq" });
+    expect(offered.map((b) => b.text)).toContain(deletion);
+    const [answer] = await person.press(deletion);
+    expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
+  });
+
+  it("says in one line that it has no answer, and offers topics and a human instead of guessing", async () => {
     const person = await onboarded(4, "ru");
-    for (const text of ["привет", "как приготовить борщ", "спасибо"]) {
+    for (const text of ["как приготовить борщ", "какая погода в варшаве завтра", "нет", "👍", "a".repeat(5000)]) {
       const [reply] = await person.send(text);
       expect(reply!.text, text).toBe(ru("faq.no_match"));
+      expect(reply!.text.includes("\n")).toBe(false);
       expect(reply!.buttons.flat().map((b) => b.text)).toEqual([ru("faq.browse"), ru("menu.intake"), ru("faq.human")]);
     }
-    const story = "Я уехал из Беларуси в 2021 году после протестов, мама говорит что милиция приходила к нам домой дважды в прошлом году и спрашивала обо мне, теперь я живу в Польше с картой побыту и боюсь куда-то ехать, потому что моего друга остановили в Румынии";
-    const [reply] = await person.send(story);
-    expect(reply!.text).toBe(ru("faq.story"));
+  });
+
+  it("answers small talk briefly in the person's language", async () => {
+    const person = await onboarded(7, "ru");
+    const [hello] = await person.send("привет");
+    expect(hello!.text).toBe(ru("smalltalk.greeting"));
+    expect(hello!.buttons.flat().map((b) => b.text)).toContain(ru("menu.faq"));
+    const [thanks] = await person.send("спасибо большое");
+    expect(thanks!.text).toBe(ru("smalltalk.thanks"));
+    const [bye] = await person.send("всё, пока");
+    expect(bye!.text).toBe(ru("smalltalk.goodbye"));
+    const [scared] = await person.send("мне очень страшно");
+    expect(scared!.text).toBe(ru("smalltalk.distress"));
+    expect(scared!.buttons.flat().map((b) => b.text)).toEqual([ru("faq.human"), ru("menu.emergency")]);
+  });
+
+  it("answers the messages people really sent that the old matcher missed or got wrong", async () => {
+    const person = await onboarded(8, "en");
+    const answers: [string, string][] = [
+      ["I want my name taken off interpol's system, where do i even start", "ccf-deletion-request"],
+      ["Это платно вообще? Денег почти нет", "ccf-cost"],
+      ["Пакліч, калі ласка, жывога чалавека, а не робата", "talk-to-human"],
+      ["if they grab me at an airport over a belarusian notice, how long can they keep me locked up?", "what-happens-after-detention"],
+      ["delete my data", "bot-delete-data"],
+    ];
+    for (const [text, id] of answers) {
+      const [reply] = await person.send(text);
+      expect(reply!.text, text).toContain(en(`entries.${id}.a`, { ns: "faq" }));
+    }
+    const [no] = await person.send("no");
+    expect(no!.text).toBe(en("faq.no_match"));
+    const [friend] = await person.send("my friend was detained in Poland, what happens to him now?");
+    expect(friend!.text).not.toContain(en("emergency.checklist"));
+    expect(friend!.text).toContain(en("entries.what-happens-after-detention.a", { ns: "faq" }));
   });
 
   it("treats forged, stale and unknown button data as stale, without answering", async () => {

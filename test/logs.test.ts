@@ -23,12 +23,12 @@ describe("logs", () => {
 
     // A handler that fails on this person's text, quoting it in the error.
     const faq = desk.runtime.deps.faq;
-    const original = faq.match.bind(faq);
-    faq.match = (text: string) => {
+    const original = faq.understand.bind(faq);
+    faq.understand = (text: string) => {
       throw new Error(`cannot match ${text} for ${id}`);
     };
     const [reply] = await person.send(secretText);
-    faq.match = original;
+    faq.understand = original;
     expect(reply!.text).toBe(en("errors.generic"));
 
     const logs = desk.logs.text;

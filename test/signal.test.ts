@@ -86,7 +86,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     await p.press(ru("privacy.decline"));
     const [answer] = await p.send("kak udalit red notice");
     expect(answer).toContain(ru("entries.ccf-deletion-request.a", { ns: "faq" }));
-    const [refusal] = await p.send("привет");
+    const [refusal] = await p.send("как приготовить борщ");
     expect(refusal).toContain(ru("faq.no_match"));
     const [sos] = await p.send("меня задержали на границе");
     expect(sos).toContain(ru("emergency.checklist"));

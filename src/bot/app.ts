@@ -72,9 +72,9 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     if (text.startsWith("/")) return await ctx.reply(ctx.t("help.text"));
     if (!ctx.session.languageChosen) {
       // A first message: the language comes first, the question is answered right after.
-      const result = deps.faq.match(text);
-      if (result.best) ctx.session.pending = result.best.id;
-      if (!ctx.session.language) ctx.session.language = result.language;
+      const u = deps.faq.understand(text);
+      if (u.purpose === "faq" && u.sure) ctx.session.pending = u.id!;
+      if (!ctx.session.language) ctx.session.language = u.language;
       ctx.language = ctx.session.language;
       ctx.t = deps.i18n.getFixedT(ctx.language);
       return await askLanguage(ctx);

@@ -8,7 +8,7 @@ import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
 import type { KeyValueStorage } from "../db/personal-storage.js";
-import type { FaqMatcher } from "../faq/matcher.js";
+import type { QuestionMatcher } from "../faq/understand.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
 import type { HandoffDesk } from "../relay/desk.js";
@@ -20,7 +20,7 @@ import type { Route } from "./route.js";
 export interface AppDeps {
   config: Config;
   i18n: i18n;
-  faq: FaqMatcher;
+  faq: QuestionMatcher;
   contacts: Contacts;
   drafts: IntakeDrafts;
   cases: Cases;

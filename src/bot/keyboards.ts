@@ -72,6 +72,18 @@ export function noMatchKeyboard(t: TFunction): InlineKeyboard {
   return kb;
 }
 
+/** Up to three questions that may be meant, each answering when tapped. */
+export function didYouMean(t: TFunction, ids: string[]): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  for (const id of ids) kb.text(t(`entries.${id}.q`, { ns: "faq" }), cb.entry(id)).row();
+  return kb.text(t("faq.browse"), cb.menu("faq")).row().text(t("faq.human"), cb.menu("lawyer"));
+}
+
+/** Someone frightened gets the two things that help most: a person, and the emergency steps. */
+export function distressKeyboard(t: TFunction): InlineKeyboard {
+  return new InlineKeyboard().text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.emergency"), cb.emergency);
+}
+
 export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {
   const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row();
   if (related.length > 0) kb.text(t("emergency.related"), cb.others(related)).row();

@@ -1,7 +1,8 @@
 import type { i18n } from "i18next";
 import { LANGUAGES } from "../i18n/languages.js";
 import catalogFile from "./catalog.json" with { type: "json" };
-import { FaqMatcher, type MatchableEntry, type MatcherOptions } from "./matcher.js";
+import { loadCorpus, type Example } from "./corpus.js";
+import { QuestionMatcher } from "./understand.js";
 
 /** What the FAQ knows about an entry beyond its translated texts. */
 export interface CatalogEntry {
@@ -13,8 +14,6 @@ export interface CatalogEntry {
   sources: string[];
   /** Official or NGO pages shown under the answer. */
   links: string[];
-  /** Typical phrasings in any language, for the matcher only. */
-  phrasings: string[];
 }
 
 interface CatalogFile {
@@ -37,15 +36,23 @@ export function entriesOfTopic(topic: string): CatalogEntry[] {
   return FAQ_ENTRIES.filter((e) => e.topic === topic);
 }
 
-/** Builds the matcher from the catalog and the translated questions and answers. */
-export function createFaqMatcher(i18n: i18n, options?: MatcherOptions): FaqMatcher {
-  const entries: MatchableEntry[] = FAQ_ENTRIES.map((entry) => ({
-    id: entry.id,
-    phrases: [
-      ...LANGUAGES.map((language) => ({ text: i18n.t(`entries.${entry.id}.q`, { ns: "faq", lng: language }), language })),
-      ...entry.phrasings.map((text) => ({ text })),
-    ],
-    answers: LANGUAGES.map((language) => ({ text: i18n.t(`entries.${entry.id}.a`, { ns: "faq", lng: language }), language })),
-  }));
-  return new FaqMatcher(entries, options);
+/**
+ * The training examples: the corpus, and each entry's own question in every
+ * language. Every entry must have phrasings in the corpus (a test checks).
+ */
+export function trainingExamples(i18n: i18n, corpus: Example[] = loadCorpus()): Example[] {
+  const questions = FAQ_ENTRIES.flatMap((entry) =>
+    LANGUAGES.map((language): Example => ({ label: entry.id, register: language, text: i18n.t(`entries.${entry.id}.q`, { ns: "faq", lng: language }) })),
+  );
+  return [...corpus, ...questions];
+}
+
+let trained: QuestionMatcher | undefined;
+
+/**
+ * Trains the matcher on the corpus and the catalog's questions, once per
+ * process: both are fixed while it runs, and the model only reads after training.
+ */
+export function createQuestionMatcher(i18n: i18n): QuestionMatcher {
+  return (trained ??= new QuestionMatcher(trainingExamples(i18n)));
 }

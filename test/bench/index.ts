@@ -4,6 +4,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { benchBroadcast } from "./broadcast.js";
+import { benchMatcher } from "./matcher.js";
 import { benchFaq, benchIntake, benchStartup } from "./stack.js";
 
 const rows: [string, string, string][] = [];
@@ -14,6 +15,10 @@ const row = (name: string, result: string, target: string) => {
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 console.log(`notice-desk benchmarks — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+
+const matcher = await benchMatcher();
+row("question matcher alone", `p50 ${ms(matcher.p50)}, p99 ${ms(matcher.p99)} a question (${matcher.questions} held-out messages)`, "p99 ≤ 0.2 ms");
+row("question matcher training at start-up", ms(matcher.trainMs), "< 300 ms");
 
 const faq = await benchFaq();
 row("FAQ answers, whole stack", `${faq.updatesPerSecond.toFixed(0)} updates/s, p50 ${ms(faq.p50)}, p99 ${ms(faq.p99)}`, "≥ 5,000/s, p99 < 5 ms");

@@ -18,12 +18,13 @@ import { createRuntime, type Runtime } from "../../src/runtime.js";
 import { MemoryTransport, type MemoryUser } from "../../src/transports/memory.js";
 import { VirtualBotApi } from "../../src/transports/virtual/api.js";
 import { UpdateFactory } from "../../src/transports/virtual/updates.js";
-import { LABELLED } from "../faq-questions.js";
+import { loadHeldOut } from "../../src/faq/evaluate.js";
+import { INTENTS } from "../../src/faq/corpus.js";
 import { botCommand } from "../helpers/broadcast-harness.js";
 import { FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
 
-/** Questions people ask, in three languages and two alphabets, with typos (the labelled set). */
-const QUESTIONS = LABELLED.filter(([, id]) => id !== null).map(([q]) => q);
+/** Questions people ask, in three languages and two alphabets, with typos (the held-out set's FAQ questions). */
+const QUESTIONS = loadHeldOut().filter((m) => !(INTENTS as readonly string[]).includes(m.expected)).map((m) => m.text);
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

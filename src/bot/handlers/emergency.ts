@@ -1,5 +1,4 @@
 import { Composer } from "grammy";
-import { isEmergency } from "../../emergency/detect.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
@@ -31,10 +30,10 @@ export function emergency(deps: AppDeps): Composer<BotContext> {
   composer.use(async (ctx, next) => {
     const text = ctx.message?.text;
     // Staff write about detentions (warnings, notes); they have /sos and the button.
-    if (text === undefined || text.startsWith("/") || ctx.staff || !isEmergency(text)) return await next();
-    const result = deps.faq.match(text);
-    const related = [result.best, ...result.others].flatMap((m) => (m ? [m.id] : [])).filter((id) => id !== "emergency-detained-now");
-    await sendChecklist(ctx, related);
+    if (text === undefined || text.startsWith("/") || ctx.staff) return await next();
+    const u = deps.faq.understand(text);
+    if (u.purpose !== "emergency") return await next();
+    await sendChecklist(ctx, u.alternatives.filter((id) => id !== "emergency-detained-now"));
   });
   return composer;
 }

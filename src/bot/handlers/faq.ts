@@ -4,7 +4,7 @@ import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/cat
 import catalogFile from "../../faq/catalog.json" with { type: "json" };
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { afterAnswer, cb, noMatchKeyboard } from "../keyboards.js";
+import { afterAnswer, cb, didYouMean, distressKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
 
 export const CHECKED: string = catalogFile.checked;
 
@@ -42,19 +42,24 @@ function questionList(ctx: BotContext, ids: string[], back: string): InlineKeybo
   return kb.text(ctx.t("menu.back"), back);
 }
 
-/** Answers free text from the FAQ, or says plainly that it has no answer. */
+/** Replies to free text: the answer, "did you mean", small talk, or one plain line that no answer fits. */
 export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: string): Promise<void> {
-  const words = text.split(/\s+/).filter(Boolean).length;
-  if (words > deps.faq.maxWords) {
-    await ctx.reply(ctx.t("faq.story"), { reply_markup: noMatchKeyboard(ctx.t) });
-    return;
-  }
-  const result = deps.faq.match(text);
-  if (!result.best) {
+  const u = deps.faq.understand(text);
+  if (u.purpose === "faq" && u.sure) return await sendAnswer(ctx, u.id!, u.alternatives);
+  if (u.purpose === "faq") {
+    await ctx.reply(ctx.t("faq.did_you_mean"), { reply_markup: didYouMean(ctx.t, [u.id!, ...u.alternatives].slice(0, 3)) });
+  } else if (u.purpose === "greeting") {
+    await ctx.reply(ctx.t("smalltalk.greeting"), { reply_markup: mainMenu(ctx.t) });
+  } else if (u.purpose === "thanks") {
+    await ctx.reply(ctx.t("smalltalk.thanks"), { reply_markup: noMatchKeyboard(ctx.t) });
+  } else if (u.purpose === "goodbye") {
+    await ctx.reply(ctx.t("smalltalk.goodbye"));
+  } else if (u.purpose === "distress") {
+    await ctx.reply(ctx.t("smalltalk.distress"), { reply_markup: distressKeyboard(ctx.t) });
+  } else {
+    // "none", and "emergency" where the emergency handler stood aside (staff writing about a detention).
     await ctx.reply(ctx.t("faq.no_match"), { reply_markup: noMatchKeyboard(ctx.t) });
-    return;
   }
-  await sendAnswer(ctx, result.best.id, result.others.map((m) => m.id));
 }
 
 export function faqHandlers(): Composer<BotContext> {

@@ -1,0 +1,155 @@
+import { detentionCues } from "../emergency/detect.js";
+import type { Language } from "../i18n/languages.js";
+import type { Example, Intent } from "./corpus.js";
+import { LinearModel, DEFAULT_TRAINING, type TrainingOptions } from "./linear-model.js";
+import { Vectorizer, type SparseVector } from "./vectorizer.js";
+
+/** What a message asks for: an FAQ answer, or one of the intents that are not FAQ entries. */
+export type Purpose = "faq" | Intent;
+
+export interface Understanding {
+  purpose: Purpose;
+  /** The FAQ entry that answers it: set only when `purpose` is "faq". */
+  id: string | null;
+  /** How likely the decision is right, 0..1. */
+  score: number;
+  /** For "faq": sure enough to answer, rather than ask "did you mean". */
+  sure: boolean;
+  /** Further FAQ entries worth offering, best first (at most three). */
+  alternatives: string[];
+  language: Language;
+}
+
+/** Where the model's confidence turns into decisions. */
+export interface Tuning {
+  /** Scales raw scores before the softmax: calibrates the probabilities. */
+  sharpness: number;
+  /** An FAQ answer without asking: the best entry at least this likely… */
+  sure: number;
+  /** …and at least this far ahead of the next entry. */
+  margin: number;
+  /** Below this the best entry is not offered at all. */
+  maybe: number;
+  /** An alternative is offered only this likely or more. */
+  alternative: number;
+  /** An alarm on the model's word alone, when nothing says the detention is someone else's or imagined. */
+  alarm: number;
+  /** An alarm when the words say the writer is held now. Low: a missed emergency is the worse mistake. */
+  alarmWithCue: number;
+  /** An alarm even when the words say someone else, or the past, or "what if". */
+  alarmAgainstCue: number;
+}
+
+/** Chosen by five-fold cross-validation on the corpus (`npm run faq:eval -- --cv`), never on the held-out set. */
+export const DEFAULT_TUNING: Tuning = {
+  sharpness: 12, sure: 0.5, margin: 0.15, maybe: 0.15, alternative: 0.05,
+  alarm: 0.25, alarmWithCue: 0.02, alarmAgainstCue: 0.9,
+};
+
+const LANGUAGE_OF = { en: "en", ru: "ru", be: "be", "ru-Latn": "ru", "be-Latn": "be" } as const;
+const LANGUAGE_CLASSES: Language[] = ["en", "ru", "be"];
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const BELARUSIAN_LETTERS = /[іўІЎ]/;
+const NON_FAQ: readonly string[] = ["greeting", "thanks", "goodbye", "distress", "emergency", "none"] satisfies Intent[];
+
+/**
+ * Understands free text: which FAQ entry answers it, or which intent it is,
+ * and in which language it is written. Trained from the corpus when built,
+ * in well under a second; then each message costs a few dozen microseconds.
+ */
+export class QuestionMatcher {
+  readonly #vectorizer = new Vectorizer();
+  readonly #labels: string[];
+  readonly #isEntry: boolean[];
+  readonly #model: LinearModel;
+  readonly #languages: LinearModel;
+  readonly #scores: Float64Array<ArrayBuffer>;
+  readonly #languageScores: Float64Array<ArrayBuffer> = new Float64Array(LANGUAGE_CLASSES.length);
+  #last?: { text: string; understanding: Understanding };
+
+  constructor(examples: readonly Example[], readonly tuning: Tuning = DEFAULT_TUNING, training: TrainingOptions = DEFAULT_TRAINING) {
+    this.#labels = [...new Set(examples.map((e) => e.label))].sort();
+    this.#isEntry = this.#labels.map((l) => !NON_FAQ.includes(l));
+    const number = new Map(this.#labels.map((l, i) => [l, i]));
+    const vectors = this.#vectorizer.fit(examples.map((e) => e.text));
+    const labels = examples.map((e) => number.get(e.label)!);
+    this.#model = LinearModel.train(vectors, labels, this.#labels.length, this.#vectorizer.size, training);
+    const languages = examples.map((e) => LANGUAGE_CLASSES.indexOf(LANGUAGE_OF[e.register]));
+    this.#languages = LinearModel.train(vectors, languages, LANGUAGE_CLASSES.length, this.#vectorizer.size, training);
+    this.#scores = new Float64Array(this.#labels.length);
+  }
+
+  /** Every label the model knows: FAQ entry ids and intents. */
+  get labels(): readonly string[] {
+    return this.#labels;
+  }
+
+  understand(text: string): Understanding {
+    if (this.#last?.text === text) return this.#last.understanding;
+    const understanding = this.#decide(text);
+    this.#last = { text, understanding };
+    return understanding;
+  }
+
+  /** Each label's probability for `text`, in `labels` order. */
+  probabilities(text: string): Float64Array<ArrayBuffer> {
+    return this.#probabilities(this.#vectorizer.transform(text));
+  }
+
+  #probabilities(v: SparseVector): Float64Array<ArrayBuffer> {
+    const p = this.#model.scores(v, this.#scores);
+    let max = -Infinity;
+    for (const s of p) if (s > max) max = s;
+    let sum = 0;
+    for (let i = 0; i < p.length; i++) sum += p[i] = Math.exp(this.tuning.sharpness * (p[i]! - max));
+    for (let i = 0; i < p.length; i++) p[i]! /= sum;
+    return p;
+  }
+
+  #decide(text: string): Understanding {
+    const v = this.#vectorizer.transform(text);
+    const language = this.#language(text, v);
+    if (v.index.length === 0) return { purpose: "none", id: null, score: 1, sure: true, alternatives: [], language };
+    const p = this.#probabilities(v);
+    const t = this.tuning;
+
+    // Entries by probability: the best few are all that is ever offered.
+    const entries: number[] = [];
+    for (let i = 0; i < p.length; i++) if (this.#isEntry[i] && p[i]! >= t.alternative) entries.push(i);
+    entries.sort((a, b) => p[b]! - p[a]!);
+    const ids = entries.slice(0, 4).map((i) => this.#labels[i]!);
+
+    const emergency = this.#labels.indexOf("emergency");
+    const alarm = emergency < 0 ? 0 : p[emergency]!;
+    const cues = detentionCues(text);
+    if (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.live && alarm >= t.alarmWithCue)) {
+      return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: ids.slice(0, 3), language };
+    }
+
+    let top = -1;
+    for (let i = 0; i < p.length; i++) if (i !== emergency && (top < 0 || p[i]! > p[top]!)) top = i;
+    if (!this.#isEntry[top]) {
+      return { purpose: this.#labels[top] as Intent, id: null, score: p[top]!, sure: true, alternatives: ids.slice(0, 3), language };
+    }
+    const best = p[top]!;
+    if (best < t.maybe) return { purpose: "none", id: null, score: 1 - best, sure: false, alternatives: ids.slice(0, 3), language };
+    const next = entries.length > 1 ? p[entries[1]!]! : 0;
+    return {
+      purpose: "faq",
+      id: this.#labels[top]!,
+      score: best,
+      sure: best >= t.sure && best - next >= t.margin,
+      alternatives: ids.filter((id) => id !== this.#labels[top]).slice(0, 3),
+      language,
+    };
+  }
+
+  #language(text: string, v: SparseVector): Language {
+    if (BELARUSIAN_LETTERS.test(text)) return "be";
+    const s = this.#languages.scores(v, this.#languageScores);
+    // Cyrillic is never English; Latin may be any of the three.
+    if (CYRILLIC.test(text)) return s[2]! > s[1]! ? "be" : "ru";
+    if (v.index.length === 0) return "en";
+    return LANGUAGE_CLASSES[s.indexOf(Math.max(...s))]!;
+  }
+}

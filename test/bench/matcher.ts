@@ -1,0 +1,29 @@
+import { trainingExamples } from "../../src/faq/catalog.js";
+import { loadHeldOut } from "../../src/faq/evaluate.js";
+import { QuestionMatcher } from "../../src/faq/understand.js";
+import { createI18n } from "../../src/i18n/i18n.js";
+import { percentile } from "./stack.js";
+
+export interface MatcherBench { trainMs: number; p50: number; p99: number; questions: number }
+
+/** The matcher alone: training from the corpus, then every held-out message, each timed (cache of the last text defeated). */
+export async function benchMatcher(rounds = 20): Promise<MatcherBench> {
+  const examples = trainingExamples(await createI18n());
+  const trainings: number[] = [];
+  let matcher!: QuestionMatcher;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    matcher = new QuestionMatcher(examples);
+    trainings.push(performance.now() - started);
+  }
+  const texts = loadHeldOut().map((m) => m.text);
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const text of texts) {
+      const started = performance.now();
+      matcher.understand(`${text}${r % 2 === 0 ? "" : " "}`);
+      times.push(performance.now() - started);
+    }
+  }
+  return { trainMs: percentile(trainings, 50), p50: percentile(times, 50), p99: percentile(times, 99), questions: times.length };
+}
