@@ -17,7 +17,7 @@ const GRAM = 0xc2b2ae3d;
 
 /** How much an n-gram and a pair of words count, a word counting 1. */
 const GRAM_WEIGHT = 0.5;
-const PAIR_WEIGHT = 0.7;
+export const PAIR_WEIGHT = 0.7;
 
 const MIN_GRAM = 3;
 const MAX_GRAM = 5;
@@ -29,13 +29,19 @@ const HEAD = 40;
 const TAIL = 40;
 
 const PRIME = 0x01000193;
-/** Hashes are kept to 30 bits: small integers are much faster Map keys in V8. */
+/** Hashes are kept to 30 bits: non-negative, they fit an Int32Array and leave -1 free for "none". */
 const SMALL = 0x3fffffff;
 
-function wordHash(seed: number, word: string): number {
-  let h = seed;
+/** The feature hash of a whole word. */
+export function wordHash(word: string): number {
+  let h = WORD;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
   return h & SMALL;
+}
+
+/** The feature hash of two adjacent words, from their word hashes (order matters). */
+export function pairHash(previous: number, word: number): number {
+  return (Math.imul(Math.imul(previous, 31) ^ word, PRIME) ^ PAIR) & SMALL;
 }
 
 /** Character `i` of the word with an edge mark on each side. */
@@ -43,27 +49,57 @@ function padded(word: string, i: number): number {
   return i === 0 || i === word.length + 1 ? EDGE : word.charCodeAt(i - 1);
 }
 
-/** Feature hashes of a text and their raw weights (counts scaled by kind), into `out`. */
-export function features(text: string, out: Map<number, number>): Map<number, number> {
-  out.clear();
+/** The folded words a message is read by: all of them, or the start and end of a long one. */
+export function readWords(text: string): readonly string[] {
   const tokens = tokenize(text);
-  const long = tokens.length > HEAD + TAIL;
-  const add = (h: number, w: number) => out.set(h, (out.get(h) ?? 0) + w);
-  let previous = 0;
-  for (let t = 0; t < tokens.length; t = long && t + 1 === HEAD ? tokens.length - TAIL : t + 1) {
-    const word = tokens[t]!;
-    const h = wordHash(WORD, word);
-    add(h, 1);
-    if (t > 0) add((Math.imul(Math.imul(previous, 31) ^ h, PRIME) ^ PAIR) & SMALL, PAIR_WEIGHT);
-    previous = h;
-    const length = word.length + 2;
-    for (let n = MIN_GRAM; n <= MAX_GRAM && n <= length; n++) {
-      for (let i = 0; i + n <= length; i++) {
-        let g = GRAM + n;
-        for (let j = i; j < i + n; j++) g = Math.imul(g ^ padded(word, j), PRIME);
-        add(g & SMALL, GRAM_WEIGHT);
-      }
+  return tokens.length > HEAD + TAIL ? [...tokens.slice(0, HEAD), ...tokens.slice(-TAIL)] : tokens;
+}
+
+/** Appends a word's own features, the word and its n-grams, to `out`. */
+export function wordFeatures(word: string, out: FeatureBuffer): void {
+  out.add(wordHash(word), 1);
+  const length = word.length + 2;
+  for (let n = MIN_GRAM; n <= MAX_GRAM && n <= length; n++) {
+    for (let i = 0; i + n <= length; i++) {
+      let g = GRAM + n;
+      for (let j = i; j < i + n; j++) g = Math.imul(g ^ padded(word, j), PRIME);
+      out.add(g & SMALL, GRAM_WEIGHT);
     }
+  }
+}
+
+/** Where `features` writes: hashes and weights side by side, grown as needed and reused between messages. */
+export class FeatureBuffer {
+  hashes = new Int32Array(512);
+  weights = new Float64Array(512);
+  count = 0;
+
+  add(hash: number, weight: number): void {
+    if (this.count === this.hashes.length) {
+      const hashes = new Int32Array(this.count * 2);
+      const weights = new Float64Array(this.count * 2);
+      hashes.set(this.hashes);
+      weights.set(this.weights);
+      this.hashes = hashes;
+      this.weights = weights;
+    }
+    this.hashes[this.count] = hash;
+    this.weights[this.count++] = weight;
+  }
+}
+
+/**
+ * Writes the feature hashes of a text and their weights (by kind) into `out`,
+ * one entry per occurrence: the vectorizer adds up repeats.
+ */
+export function features(text: string, out: FeatureBuffer): FeatureBuffer {
+  out.count = 0;
+  let previous = 0;
+  for (const word of readWords(text)) {
+    const h = wordHash(word);
+    if (out.count > 0) out.add(pairHash(previous, h), PAIR_WEIGHT);
+    previous = h;
+    wordFeatures(word, out);
   }
   return out;
 }

@@ -121,8 +121,9 @@ export class QuestionMatcher {
 
     const emergency = this.#labels.indexOf("emergency");
     const alarm = emergency < 0 ? 0 : p[emergency]!;
-    const cues = detentionCues(text);
-    if (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.live && alarm >= t.alarmWithCue)) {
+    // The rules are read only where they can change the outcome.
+    const cues = alarm >= t.alarmWithCue ? detentionCues(text) : undefined;
+    if (cues && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.live && alarm >= t.alarmWithCue))) {
       return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: ids.slice(0, 3), language };
     }
 
