@@ -72,11 +72,21 @@ export function noMatchKeyboard(t: TFunction): InlineKeyboard {
   return kb;
 }
 
-/** Up to three questions that may be meant, each answering when tapped. */
+const choiceKeyboards = new WeakMap<TFunction, Map<string, InlineKeyboard>>();
+
+/** Up to three questions that may be meant, each answering when tapped: built once per language and set of questions. */
 export function didYouMean(t: TFunction, ids: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard();
-  for (const id of ids) kb.text(t(`entries.${id}.q`, { ns: "faq" }), cb.entry(id)).row();
-  return kb.text(t("faq.browse"), cb.menu("faq")).row().text(t("faq.human"), cb.menu("lawyer"));
+  let known = choiceKeyboards.get(t);
+  if (!known) choiceKeyboards.set(t, (known = new BoundedMap(5_000)));
+  const key = ids.join(",");
+  let kb = known.get(key);
+  if (!kb) {
+    kb = new InlineKeyboard();
+    for (const id of ids) kb.text(t(`entries.${id}.q`, { ns: "faq" }), cb.entry(id)).row();
+    kb.text(t("faq.browse"), cb.menu("faq")).row().text(t("faq.human"), cb.menu("lawyer"));
+    known.set(key, kb);
+  }
+  return kb;
 }
 
 /** Someone frightened gets the two things that help most: a person, and the emergency steps. */

@@ -1,4 +1,4 @@
-import { tokenize } from "./fold.js";
+import { tokenize, words } from "./fold.js";
 
 /**
  * Turns a message into hashed features: its folded words, pairs of adjacent
@@ -49,10 +49,19 @@ function padded(word: string, i: number): number {
   return i === 0 || i === word.length + 1 ? EDGE : word.charCodeAt(i - 1);
 }
 
-/** The folded words a message is read by: all of them, or the start and end of a long one. */
+/** The words a message is read by: all of them, or the start and end of a long one. */
+function headAndTail<T>(items: readonly T[]): readonly T[] {
+  return items.length > HEAD + TAIL ? [...items.slice(0, HEAD), ...items.slice(-TAIL)] : items;
+}
+
+/** The folded words a message is read by. */
 export function readWords(text: string): readonly string[] {
-  const tokens = tokenize(text);
-  return tokens.length > HEAD + TAIL ? [...tokens.slice(0, HEAD), ...tokens.slice(-TAIL)] : tokens;
+  return headAndTail(tokenize(text));
+}
+
+/** The same words as typed (lower-cased, not folded): for caches keyed by the word itself. */
+export function readRawWords(text: string): readonly string[] {
+  return headAndTail(words(text));
 }
 
 /** Appends a word's own features, the word and its n-grams, to `out`. */

@@ -49,6 +49,11 @@ export function foldWord(word: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** The words of a text as typed, lower-cased and not yet folded. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
 let last: { text: string; tokens: readonly string[] } | undefined;
 
 /**
@@ -58,7 +63,7 @@ let last: { text: string; tokens: readonly string[] } | undefined;
 export function tokenize(text: string): readonly string[] {
   if (last?.text === text) return last.tokens;
   const tokens: string[] = [];
-  for (const [word] of text.toLowerCase().matchAll(WORD)) {
+  for (const word of words(text)) {
     const token = foldCached(word);
     if (token.length > 0) tokens.push(token);
   }

@@ -2,7 +2,20 @@ import { detentionCues } from "../emergency/detect.js";
 import type { Language } from "../i18n/languages.js";
 import type { Example, Intent } from "./corpus.js";
 import { LinearModel, DEFAULT_TRAINING, type TrainingOptions } from "./linear-model.js";
-import { Vectorizer, type SparseVector } from "./vectorizer.js";
+import { BoundedMap } from "../cache/bounded-map.js";
+import { foldWord } from "./fold.js";
+import { PAIR_WEIGHT, pairHash, readRawWords } from "./features.js";
+import { Vectorizer } from "./vectorizer.js";
+
+/** One word's share of a message's class scores, language scores and squared length. */
+interface WordShare {
+  hash: number;
+  scores: Float64Array;
+  languages: Float64Array;
+  length: number;
+  /** How many of its features the training texts had. */
+  known: number;
+}
 
 /** What a message asks for: an FAQ answer, or one of the intents that are not FAQ entries. */
 export type Purpose = "faq" | Intent;
@@ -65,6 +78,8 @@ export class QuestionMatcher {
   readonly #languages: LinearModel;
   readonly #scores: Float64Array<ArrayBuffer>;
   readonly #languageScores: Float64Array<ArrayBuffer> = new Float64Array(LANGUAGE_CLASSES.length);
+  /** Each word's share of the scores and of the length, worked out once: people use the same few thousand words. */
+  readonly #words = new BoundedMap<string, WordShare>(10_000);
   #last?: { text: string; understanding: Understanding };
 
   constructor(examples: readonly Example[], readonly tuning: Tuning = DEFAULT_TUNING, training: TrainingOptions = DEFAULT_TRAINING) {
@@ -93,11 +108,70 @@ export class QuestionMatcher {
 
   /** Each label's probability for `text`, in `labels` order. */
   probabilities(text: string): Float64Array<ArrayBuffer> {
-    return this.#probabilities(this.#vectorizer.transform(text));
+    this.#score(text);
+    return this.#probabilities();
   }
 
-  #probabilities(v: SparseVector): Float64Array<ArrayBuffer> {
-    const p = this.#model.scores(v, this.#scores);
+  /**
+   * Scores `text` into `#scores` and `#languageScores`; returns how many known
+   * features it has. A message's vector is the sum of its words' and word
+   * pairs' features (see `Vectorizer`), so each word's share is kept.
+   */
+  #score(text: string): number {
+    const scores = this.#scores.fill(0);
+    const languages = this.#languageScores.fill(0);
+    let length = 0;
+    let known = 0;
+    let previous = -1;
+    for (const word of readRawWords(text)) {
+      const share = this.#share(word);
+      if (share === undefined) continue;
+      for (let c = 0; c < scores.length; c++) scores[c]! += share.scores[c]!;
+      for (let c = 0; c < languages.length; c++) languages[c]! += share.languages[c]!;
+      length += share.length;
+      known += share.known;
+      if (previous >= 0) {
+        const n = this.#vectorizer.numberOf(pairHash(previous, share.hash));
+        const w = PAIR_WEIGHT * this.#vectorizer.idf(n);
+        length += w * w;
+        if (n >= 0) {
+          this.#model.addRow(n, w, scores);
+          this.#languages.addRow(n, w, languages);
+          known++;
+        }
+      }
+      previous = share.hash;
+    }
+    const scale = length > 0 ? 1 / Math.sqrt(length) : 0;
+    for (let c = 0; c < scores.length; c++) scores[c]! *= scale;
+    for (let c = 0; c < languages.length; c++) languages[c]! *= scale;
+    return known;
+  }
+
+  /** The share of a word as typed; undefined for one that folds to nothing (see `tokenize`). */
+  #share(typed: string): WordShare | undefined {
+    let share = this.#words.get(typed);
+    if (share) return share;
+    const word = foldWord(typed);
+    if (word === "") return undefined;
+    const terms = this.#vectorizer.wordTerms(word);
+    share = { hash: terms.hash, scores: new Float64Array(this.#labels.length), languages: new Float64Array(LANGUAGE_CLASSES.length), length: 0, known: 0 };
+    for (let k = 0; k < terms.numbers.length; k++) {
+      const n = terms.numbers[k]!;
+      const w = terms.weights[k]! * this.#vectorizer.idf(n);
+      share.length += w * w;
+      if (n < 0) continue;
+      this.#model.addRow(n, w, share.scores);
+      this.#languages.addRow(n, w, share.languages);
+      share.known++;
+    }
+    this.#words.set(typed, share);
+    return share;
+  }
+
+  /** Turns `#scores` into probabilities, in place. */
+  #probabilities(): Float64Array<ArrayBuffer> {
+    const p = this.#scores;
     let max = -Infinity;
     for (const s of p) if (s > max) max = s;
     let sum = 0;
@@ -107,10 +181,10 @@ export class QuestionMatcher {
   }
 
   #decide(text: string): Understanding {
-    const v = this.#vectorizer.transform(text);
-    const language = this.#language(text, v);
-    if (v.index.length === 0) return { purpose: "none", id: null, score: 1, sure: true, alternatives: [], language };
-    const p = this.#probabilities(v);
+    const known = this.#score(text);
+    const language = this.#language(text, known);
+    if (known === 0) return { purpose: "none", id: null, score: 1, sure: true, alternatives: [], language };
+    const p = this.#probabilities();
     const t = this.tuning;
 
     // Entries by probability: the best few are all that is ever offered.
@@ -145,12 +219,12 @@ export class QuestionMatcher {
     };
   }
 
-  #language(text: string, v: SparseVector): Language {
+  #language(text: string, known: number): Language {
     if (BELARUSIAN_LETTERS.test(text)) return "be";
-    const s = this.#languages.scores(v, this.#languageScores);
+    const s = this.#languageScores;
     // Cyrillic is never English; Latin may be any of the three.
     if (CYRILLIC.test(text)) return s[2]! > s[1]! ? "be" : "ru";
-    if (v.index.length === 0) return "en";
+    if (known === 0) return "en";
     return LANGUAGE_CLASSES[s.indexOf(Math.max(...s))]!;
   }
 }
