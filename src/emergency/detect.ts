@@ -1,56 +1,101 @@
-import { tokenize } from "../faq/fold.js";
+import { foldWord, tokenize, words as typedWords } from "../faq/fold.js";
 
 /**
  * Rules that read a message for a detention happening to the writer now. They
  * sit beside the trained model (see `faq/understand.ts`): the model knows how
  * people describe a detention, the rules know grammar it cannot learn from a
  * few hundred lines, namely who is held (me, or my brother), and whether it is
- * happening or only imagined. Words are folded (see `tokenize`), so one list
- * serves Russian, Belarusian and both in Latin letters.
+ * happening or only imagined. Lists are folded like messages (see `tokenize`),
+ * so one list serves Russian, Belarusian and both in Latin letters.
  */
 
-/** Word beginnings (folded: doubled letters are single) that speak of being held, stopped or arrested. */
-const HELD = [
-  "detain", "arest", "custod", "handcuf", "held", "holding", "hold", "stoped", "jail", "prison",
-  "zaderz", "derz", "arest", "zatrim", "trima", "spinil", "zabral", "zakril", "zatrzim",
-  "naruc", "kaidank", "kamer", "izolat", "izaliat", "sizo", "uchastk", "ucastk", "pastarunk", "otdelen",
-];
+/**
+ * Each list has words matched as typed (English: folding would make "she" and
+ * "see" meet), and Russian or Belarusian ones, folded like messages so that
+ * Cyrillic and Latin spellings both match.
+ */
+interface Words {
+  typed: readonly string[];
+  folded: readonly string[];
+}
+
+const words = (typed: string[], folded: string[]): Words => ({ typed, folded: folded.map((w) => foldWord(w.toLowerCase())) });
+
+/**
+ * Verb forms that say someone is being held, stopped or arrested: beginnings
+ * of past and present forms, and whole participles. Not the nouns ("arrest",
+ * "задержание"): those are how general questions are asked.
+ */
+const HELD_STEMS = words(
+  ["detained", "detaining", "arrested", "arresting", "handcuffed", "locked", "holding"],
+  ["задержал", "задерживают", "задерживает", "держат", "держит", "арестовал", "арестовыва", "затрымал", "затрымліва",
+    "трымаюць", "трымае", "спынілі", "забрали", "забралі", "закрыли", "зачынілі", "zatrzymal", "пастарунк", "участк"],
+);
+// Matched as typed: folded, "задержаны" would meet the noun "задержании".
+const HELD_WORDS = words(
+  ["held", "cell", "задержан", "задержана", "задержаны", "арестован", "арестована", "затрыманы", "затрымана",
+    "арыштаваны", "сизо", "камере", "zaderzhan", "zaderzhana", "zaderzhany", "arestovan", "zatrymany", "zatrymana"],
+  [],
+);
 
 /** Words that put the writer in the sentence. */
-const ME = new Set([
-  "i", "im", "me", "my", "ive", "mine", "myself",
-  "ia", "menia", "mne", "mnoi", "moi", "moia", "moe", "moiu", "mene", "mena", "mie", "miane", "mianie",
-  "mne", "mnie", "maia", "maio", "mai", "sam", "sama",
-]);
+const ME = words(
+  ["i", "im", "me", "my", "ive", "myself"],
+  ["я", "меня", "мне", "мной", "мяне", "mnie", "сам", "сама"],
+);
+/** The writer as the one held ("I", "me", "меня"), not only as someone's relative ("my brother", "мне делать"). */
+const ME_HELD = words(["i", "im", "me"], ["я", "меня", "мяне", "mnie"]);
 
-/** Words that say it is happening now, or that help is wanted at once. */
-const NOW = [
-  "now", "right", "currently", "here", "still", "just", "help", "sos", "urgent", "asap", "please",
-  "seicas", "sicas", "sas", "seiciaz", "zaraz", "priamo", "tolko", "tolki", "pomoh", "dapamaz", "srocn", "terminov",
-  "vse", "usio", "uze", "uzo", "zdes", "tut", "tutai",
-];
+/** Things that are held too: salaries, luggage, parcels. (Not trains or cars: people are taken off those.) */
+const THINGS = words(
+  ["salary", "wages", "luggage", "baggage", "suitcase", "parcel", "package"],
+  ["зарплат", "заробак", "заробк", "багаж", "чемодан", "пасылк", "посылк", "груз"],
+);
 
-/** Someone other than the writer: relatives and friends (word beginnings), and "he", "she" (whole words). */
-const OTHER_STEMS = [
-  "friend", "brother", "sister", "husband", "daughter", "mother", "father", "cousin", "colleague", "neighbo",
-  "druz", "druh", "brat", "sestr", "siastr", "muz", "zonk", "siabr", "siabar", "znakom", "koleh", "kaleh",
-  "ciaviek", "celovek", "paren", "hlopec", "dzaucin", "devusk", "devuc", "rodstv", "svaiak",
-];
-const OTHER_WORDS = [
-  "he", "she", "his", "her", "him", "someone", "somebody", "son", "wife", "mom", "mum", "dad", "people", "client",
-  "eho", "iaho", "iae", "ona", "iana", "oni", "iany", "sin", "sina", "sinu", "doc", "daka", "daku", "mama", "mamu",
-  "papa", "papu", "tata", "tatu", "otca", "otec", "baka", "baku", "zena", "zenu", "zonka", "liudi", "liudzei",
-];
+/** Word beginnings that say it is happening now, or that help is wanted at once ("what do I do", "что делать"). */
+const NOW = words(
+  ["now", "right", "currently", "here", "still", "just", "help", "urgent", "asap", "please", "being"],
+  ["сейчас", "щас", "зараз", "прямо", "только", "толькі", "помог", "дапамаж", "срочн", "тэрмінов", "здесь", "тут", "ратуйце",
+    "делать", "рабіць", "говорить", "казаць"],
+);
 
-/** Conditions, questions about the future, and the past: "what if", "если", "калі", "in 2023". */
-const IMAGINED = [
-  "if", "whether", "would", "suppose", "hypothetically", "future", "ago", "once", "last", "year", "years", "case",
-  "esli", "iesli", "kali", "vdruh", "raptam", "moh", "mohut", "mozet", "moza", "budu", "budut", "budze",
-  "rane", "ranse", "ranee", "kohda", "hod", "hoda", "tohda", "tady",
-];
+/** Someone other than the writer: relatives and friends (word beginnings)… */
+const OTHER_STEMS = words(
+  ["friend", "brother", "sister", "husband", "daughter", "mother", "father", "cousin", "colleague", "neighbo", "wife", "son", "kid"],
+  ["друз", "друг", "брат", "сестр", "сястр", "муж", "жонк", "сябр", "сябар", "знаком", "коллег", "калег",
+    "чалавек", "человек", "парен", "хлопец", "дзяўчын", "девушк", "девоч", "родств", "сваяк"],
+);
+/** …and "he", "she", "mum" (whole words). Not "they": in custody, that is the police. */
+const OTHER_WORDS = words(
+  ["he", "she", "his", "her", "him", "someone", "somebody", "mom", "mum", "dad", "people", "client"],
+  ["его", "яго", "яе", "она", "яна", "сын", "сына", "сыну", "дочь", "дачка", "дачку", "мама", "маму",
+    "папа", "папу", "тата", "тату", "отца", "отец", "бацька", "бацьку", "жена", "жену", "жонка", "люди", "людзей"],
+);
 
-const hasStem = (tokens: readonly string[], stems: readonly string[]) => tokens.some((t) => stems.some((s) => t.startsWith(s)));
-const hasWord = (tokens: readonly string[], words: readonly string[]) => tokens.some((t) => words.includes(t));
+/** Conditions, questions about the future, the past, dreams and denials (whole words): "what if", "если", "калі". */
+const IMAGINED = words(
+  ["if", "whether", "would", "suppose", "hypothetically", "future", "once", "year", "years", "case", "dream", "dreaming", "dreamt", "dreamed", "never"],
+  ["если", "калі", "вдруг", "раптам", "мог", "могут", "может", "можа", "буду", "будут", "будзе",
+    "раньше", "раней", "когда", "год", "года", "тогда", "тады", "снится", "сніцца", "никогда", "ніколі"],
+);
+
+/** The message's words as typed and folded, to match lists against. */
+interface Read {
+  typed: readonly string[];
+  folded: readonly string[];
+}
+
+const startsAny = (tokens: readonly string[], stems: readonly string[]) => tokens.some((t) => stems.some((s) => t.startsWith(s)));
+const hasStem = (read: Read, list: Words) => startsAny(read.typed, list.typed) || startsAny(read.folded, list.folded);
+/** Where in the message words of `list` stand (as typed, or folded). */
+const positions = (read: Read, list: Words, stems: boolean): number[] => {
+  const at: number[] = [];
+  const match = (t: string, l: readonly string[]) => (stems ? l.some((s) => t.startsWith(s)) : l.includes(t));
+  read.typed.forEach((t, i) => { if (match(t, list.typed)) at.push(i); });
+  read.folded.forEach((t, i) => { if (match(t, list.folded)) at.push(i); });
+  return at;
+};
+const hasWord = (read: Read, list: Words) => read.typed.some((t) => list.typed.includes(t)) || read.folded.some((t) => list.folded.includes(t));
 const YEAR = /^(19|20)\d\d$/;
 
 export interface DetentionCues {
@@ -64,13 +109,18 @@ export interface DetentionCues {
 
 /** Reads a message's grammar of detention: who, and whether it is happening. */
 export function detentionCues(text: string): DetentionCues {
-  const tokens = tokenize(text);
-  const held = hasStem(tokens, HELD) || /\bsos\b/i.test(text);
-  const me = tokens.some((t) => ME.has(t));
-  const others = hasWord(tokens, OTHER_WORDS) || hasStem(tokens, OTHER_STEMS);
-  const imagined = hasWord(tokens, IMAGINED) || tokens.some((t) => YEAR.test(t));
-  const notLive = imagined || (others && !me);
-  const now = hasStem(tokens, NOW);
+  const read: Read = { typed: typedWords(text), folded: tokenize(text) };
+  // "SOS" says both: held, and now.
+  const sos = read.typed.includes("sos");
+  const held = sos || hasStem(read, HELD_STEMS) || hasWord(read, HELD_WORDS);
+  // "My brother was detained": someone else named makes it theirs, unless the writer
+  // says "I" or "me" right by the word for being held ("I'm held, my wife is outside").
+  const heldAt = [...positions(read, HELD_STEMS, true), ...positions(read, HELD_WORDS, false)];
+  const meHeld = positions(read, ME_HELD, false).some((m) => heldAt.some((h) => Math.abs(h - m) <= 3));
+  const others = hasWord(read, OTHER_WORDS) || hasStem(read, OTHER_STEMS) || hasStem(read, THINGS);
+  const notLive = (others && !meHeld) || hasWord(read, IMAGINED) || read.typed.some((t) => YEAR.test(t));
+  const me = hasWord(read, ME);
+  const now = sos || hasStem(read, NOW);
   // A short first-person message about being held is written from custody, "now" or not.
-  return { held, live: held && me && (now || tokens.length <= 8) && !notLive, notLive };
+  return { held, live: held && !notLive && (now || (me && read.folded.length <= 8)), notLive };
 }

@@ -1,4 +1,5 @@
-import { tokenize, words } from "./fold.js";
+import { BoundedMap } from "../cache/bounded-map.js";
+import { foldCached, words } from "./fold.js";
 
 /**
  * Turns a message into hashed features: its folded words, pairs of adjacent
@@ -54,27 +55,36 @@ function headAndTail<T>(items: readonly T[]): readonly T[] {
   return items.length > HEAD + TAIL ? [...items.slice(0, HEAD), ...items.slice(-TAIL)] : items;
 }
 
-/** The folded words a message is read by. */
-export function readWords(text: string): readonly string[] {
-  return headAndTail(tokenize(text));
-}
-
-/** The same words as typed (lower-cased, not folded): for caches keyed by the word itself. */
+/** The words a message is read by, as typed (lower-cased, not yet folded). */
 export function readRawWords(text: string): readonly string[] {
   return headAndTail(words(text));
 }
 
-/** Appends a word's own features, the word and its n-grams, to `out`. */
-export function wordFeatures(word: string, out: FeatureBuffer): void {
-  out.add(wordHash(word), 1);
+/** Each word's own feature hashes, the word's first: training reads the same words thousands of times. */
+const ownHashes = new BoundedMap<string, Int32Array>(50_000);
+
+function hashesOf(word: string): Int32Array {
+  let hashes = ownHashes.get(word);
+  if (hashes) return hashes;
+  const found = [wordHash(word)];
   const length = word.length + 2;
   for (let n = MIN_GRAM; n <= MAX_GRAM && n <= length; n++) {
     for (let i = 0; i + n <= length; i++) {
       let g = GRAM + n;
       for (let j = i; j < i + n; j++) g = Math.imul(g ^ padded(word, j), PRIME);
-      out.add(g & SMALL, GRAM_WEIGHT);
+      found.push(g & SMALL);
     }
   }
+  hashes = Int32Array.from(found);
+  ownHashes.set(word, hashes);
+  return hashes;
+}
+
+/** Appends a word's own features, the folded word and its n-grams, to `out`. */
+export function wordFeatures(word: string, out: FeatureBuffer): void {
+  const hashes = hashesOf(word);
+  out.add(hashes[0]!, 1);
+  for (let k = 1; k < hashes.length; k++) out.add(hashes[k]!, GRAM_WEIGHT);
 }
 
 /** Where `features` writes: hashes and weights side by side, grown as needed and reused between messages. */
@@ -104,10 +114,12 @@ export class FeatureBuffer {
 export function features(text: string, out: FeatureBuffer): FeatureBuffer {
   out.count = 0;
   let previous = 0;
-  for (const word of readWords(text)) {
-    const h = wordHash(word);
-    if (out.count > 0) out.add(pairHash(previous, h), PAIR_WEIGHT);
-    previous = h;
+  for (const typed of readRawWords(text)) {
+    const word = foldCached(typed);
+    if (word === "") continue;
+    const own = hashesOf(word);
+    if (out.count > 0) out.add(pairHash(previous, own[0]!), PAIR_WEIGHT);
+    previous = own[0]!;
     wordFeatures(word, out);
   }
   return out;

@@ -30,7 +30,7 @@ const DIGRAPHS: [RegExp, string][] = [
 const folded = new BoundedMap<string, string>(50_000);
 
 /** `foldWord`, remembered: people use the same few hundred words. */
-function foldCached(word: string): string {
+export function foldCached(word: string): string {
   let out = folded.get(word);
   if (out === undefined) {
     out = foldWord(word);

@@ -5,6 +5,8 @@ export interface TrainingOptions {
   epochs: number;
   /** Largest step one example may take (passive-aggressive "C"). */
   aggressiveness: number;
+  /** How much of the classes' centroids to start from (0: from zero). */
+  start: number;
   /** Seeds the shuffling, so that the same corpus always gives the same model. */
   seed: number;
 }
@@ -17,8 +19,11 @@ export interface TrainingOptions {
 const PRUNE = 0.02;
 const PRUNE_IN_ROW = 0.1;
 
-/** Chosen by five-fold cross-validation on the corpus: more passes changed little and cost start-up time. */
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 4, aggressiveness: 1, seed: 3 };
+/**
+ * Chosen by five-fold cross-validation on the corpus: starting from the
+ * centroids, four passes scored better than four from zero, and fewer examples need work in each.
+ */
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 4, aggressiveness: 1, start: 1, seed: 3 };
 
 /**
  * A multiclass linear classifier trained by averaged passive-aggressive
@@ -74,6 +79,17 @@ export class LinearModel {
     // cross-validation scored the same with this as without, at a third of the cost.
     const margin = new Float64Array(vectors.length);
     let step = 1;
+    if (options.start > 0) {
+      // Start from the classes' summed examples, scaled by the square root of
+      // their number: many examples then begin beyond the hinge and cost nothing.
+      const count = new Float64Array(classes);
+      for (const c of labels) count[c]!++;
+      vectors.forEach((v, i) => {
+        const c = labels[i]!;
+        const scale = options.start / Math.sqrt(count[c]!);
+        for (let k = 0; k < v.index.length; k++) w[v.index[k]! * classes + c]! += scale * v.value[k]!;
+      });
+    }
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
       for (const i of order) {

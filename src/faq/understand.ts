@@ -3,7 +3,7 @@ import type { Language } from "../i18n/languages.js";
 import type { Example, Intent } from "./corpus.js";
 import { LinearModel, DEFAULT_TRAINING, type TrainingOptions } from "./linear-model.js";
 import { BoundedMap } from "../cache/bounded-map.js";
-import { foldWord } from "./fold.js";
+import { foldCached } from "./fold.js";
 import { PAIR_WEIGHT, pairHash, readRawWords } from "./features.js";
 import { Vectorizer } from "./vectorizer.js";
 
@@ -47,6 +47,8 @@ export interface Tuning {
   alternative: number;
   /** An alarm on the model's word alone, when nothing says the detention is someone else's or imagined. */
   alarm: number;
+  /** An alarm when the words speak of being held, and nothing says someone else's or imagined. */
+  alarmWhenHeld: number;
   /** An alarm when the words say the writer is held now. Low: a missed emergency is the worse mistake. */
   alarmWithCue: number;
   /** An alarm even when the words say someone else, or the past, or "what if". */
@@ -56,7 +58,7 @@ export interface Tuning {
 /** Chosen by five-fold cross-validation on the corpus (`npm run faq:eval -- --cv`), never on the held-out set. */
 export const DEFAULT_TUNING: Tuning = {
   sharpness: 12, sure: 0.5, margin: 0.15, maybe: 0.15, alternative: 0.05,
-  alarm: 0.25, alarmWithCue: 0.02, alarmAgainstCue: 0.9,
+  alarm: 0.15, alarmWhenHeld: 0.05, alarmWithCue: 0, alarmAgainstCue: 0.9,
 };
 
 const LANGUAGE_OF = { en: "en", ru: "ru", be: "be", "ru-Latn": "ru", "be-Latn": "be" } as const;
@@ -152,7 +154,7 @@ export class QuestionMatcher {
   #share(typed: string): WordShare | undefined {
     let share = this.#words.get(typed);
     if (share) return share;
-    const word = foldWord(typed);
+    const word = foldCached(typed);
     if (word === "") return undefined;
     const terms = this.#vectorizer.wordTerms(word);
     share = { hash: terms.hash, scores: new Float64Array(this.#labels.length), languages: new Float64Array(LANGUAGE_CLASSES.length), length: 0, known: 0 };
@@ -197,7 +199,7 @@ export class QuestionMatcher {
     const alarm = emergency < 0 ? 0 : p[emergency]!;
     // The rules are read only where they can change the outcome.
     const cues = alarm >= t.alarmWithCue ? detentionCues(text) : undefined;
-    if (cues && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.live && alarm >= t.alarmWithCue))) {
+    if (cues && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.held && !cues.notLive && alarm >= t.alarmWhenHeld) || (cues.live && alarm >= t.alarmWithCue))) {
       return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: ids.slice(0, 3), language };
     }
 

@@ -103,6 +103,7 @@ export class Vectorizer {
     return n < 0 ? this.unknownIdf : this.#idf[n]!;
   }
 
+  /** The features of a folded word. */
   wordTerms(word: string): WordTerms {
     const buffer = this.#buffer;
     buffer.count = 0;
