@@ -1,4 +1,5 @@
-import { foldWord, tokenize, words as typedWords } from "../faq/fold.js";
+import { BoundedMap } from "../cache/bounded-map.js";
+import { foldCached, foldWord, words as typedWords } from "../faq/fold.js";
 
 /**
  * Rules that read a message for a detention happening to the writer now. They
@@ -79,24 +80,36 @@ const IMAGINED = words(
     "раньше", "раней", "когда", "год", "года", "тогда", "тады", "снится", "сніцца", "никогда", "ніколі"],
 );
 
-/** The message's words as typed and folded, to match lists against. */
-interface Read {
-  typed: readonly string[];
-  folded: readonly string[];
-}
-
-const startsAny = (tokens: readonly string[], stems: readonly string[]) => tokens.some((t) => stems.some((s) => t.startsWith(s)));
-const hasStem = (read: Read, list: Words) => startsAny(read.typed, list.typed) || startsAny(read.folded, list.folded);
-/** Where in the message words of `list` stand (as typed, or folded). */
-const positions = (read: Read, list: Words, stems: boolean): number[] => {
-  const at: number[] = [];
-  const match = (t: string, l: readonly string[]) => (stems ? l.some((s) => t.startsWith(s)) : l.includes(t));
-  read.typed.forEach((t, i) => { if (match(t, list.typed)) at.push(i); });
-  read.folded.forEach((t, i) => { if (match(t, list.folded)) at.push(i); });
-  return at;
-};
-const hasWord = (read: Read, list: Words) => read.typed.some((t) => list.typed.includes(t)) || read.folded.some((t) => list.folded.includes(t));
+const startsAny = (word: string, stems: readonly string[]) => stems.some((s) => word.startsWith(s));
+const isStem = (typed: string, folded: string, list: Words) => startsAny(typed, list.typed) || startsAny(folded, list.folded);
+const isWord = (typed: string, folded: string, list: Words) => list.typed.includes(typed) || list.folded.includes(folded);
 const YEAR = /^(19|20)\d\d$/;
+
+/** What one word says, as bits: worked out once per word, since people reuse the same words. */
+const HELD = 1;
+const ME_WORD = 2;
+const ME_HELD_WORD = 4;
+const NOW_WORD = 8;
+const OTHER = 16;
+const IMAGINE = 32;
+
+const flagsOf = new BoundedMap<string, number>(20_000);
+
+function flags(typed: string): number {
+  let f = flagsOf.get(typed);
+  if (f !== undefined) return f;
+  const folded = foldCached(typed);
+  const sos = typed === "sos";
+  f = 0;
+  if (sos || isStem(typed, folded, HELD_STEMS) || isWord(typed, folded, HELD_WORDS)) f |= HELD;
+  if (isWord(typed, folded, ME)) f |= ME_WORD;
+  if (isWord(typed, folded, ME_HELD)) f |= ME_HELD_WORD;
+  if (sos || isStem(typed, folded, NOW)) f |= NOW_WORD;
+  if (isWord(typed, folded, OTHER_WORDS) || isStem(typed, folded, OTHER_STEMS) || isStem(typed, folded, THINGS)) f |= OTHER;
+  if (isWord(typed, folded, IMAGINED) || YEAR.test(typed)) f |= IMAGINE;
+  flagsOf.set(typed, f);
+  return f;
+}
 
 export interface DetentionCues {
   /** Being held, stopped or arrested is mentioned. */
@@ -109,18 +122,17 @@ export interface DetentionCues {
 
 /** Reads a message's grammar of detention: who, and whether it is happening. */
 export function detentionCues(text: string): DetentionCues {
-  const read: Read = { typed: typedWords(text), folded: tokenize(text) };
-  // "SOS" says both: held, and now.
-  const sos = read.typed.includes("sos");
-  const held = sos || hasStem(read, HELD_STEMS) || hasWord(read, HELD_WORDS);
+  const words = typedWords(text);
+  const all = words.map(flags);
+  let any = 0;
+  for (const f of all) any |= f;
+  const held = (any & HELD) !== 0;
   // "My brother was detained": someone else named makes it theirs, unless the writer
   // says "I" or "me" right by the word for being held ("I'm held, my wife is outside").
-  const heldAt = [...positions(read, HELD_STEMS, true), ...positions(read, HELD_WORDS, false)];
-  const meHeld = positions(read, ME_HELD, false).some((m) => heldAt.some((h) => Math.abs(h - m) <= 3));
-  const others = hasWord(read, OTHER_WORDS) || hasStem(read, OTHER_STEMS) || hasStem(read, THINGS);
-  const notLive = (others && !meHeld) || hasWord(read, IMAGINED) || read.typed.some((t) => YEAR.test(t));
-  const me = hasWord(read, ME);
-  const now = sos || hasStem(read, NOW);
+  const meHeld = all.some((f, i) => (f & ME_HELD_WORD) !== 0 && all.some((g, j) => (g & HELD) !== 0 && Math.abs(i - j) <= 3));
+  const notLive = ((any & OTHER) !== 0 && !meHeld) || (any & IMAGINE) !== 0;
+  const now = (any & NOW_WORD) !== 0;
   // A short first-person message about being held is written from custody, "now" or not.
-  return { held, live: held && !notLive && (now || (me && read.folded.length <= 8)), notLive };
+  const shortFromMe = (any & ME_WORD) !== 0 && words.length <= 8;
+  return { held, live: held && !notLive && (now || shortFromMe), notLive };
 }
