@@ -72,6 +72,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const desk = new HandoffDesk(cases, staff, contacts, drafts, audit, outbox, i18n, log, {
     caseDays: config.RETENTION_CASE_DAYS,
     realertMs: config.URGENT_REALERT_MINUTES * 60_000,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
     ...(config.STAFF_GROUP ? { staffGroup: { address: { messenger: "telegram", chatId: config.STAFF_GROUP }, language: config.DEFAULT_LANGUAGE } } : {}),
   }, now);
 

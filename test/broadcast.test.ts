@@ -163,7 +163,7 @@ describe("travel warnings", () => {
     await until(() => admin.messages.some((m) => /^Broadcast #1: \d+\/60 sent, 0 failed, \d+\/s, about \d+ s left\.$/.test(m.text)));
     expect(admin.messages.some((m) => m.text === en("broadcast.started", { id: 1 }))).toBe(false);
     // A question asked meanwhile is answered at once, not after the broadcast.
-    const [answer] = await people[59]!.send("kak udalit red notice");
+    const [answer] = await people[59]!.send("how do I get a red notice deleted");
     expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
     expect(received()).toBeLessThan(60);
     const [cancelled] = await admin.send("/cancelbroadcast 1");

@@ -96,17 +96,18 @@ describe("FAQ in the chat", () => {
 
   it("answers the messages people really sent that the old matcher missed or got wrong", async () => {
     const person = await onboarded(8, "en");
-    const answers: [string, string][] = [
-      ["I want my name taken off interpol's system, where do i even start", "ccf-deletion-request"],
-      ["Это платно вообще? Денег почти нет", "ccf-cost"],
-      ["Пакліч, калі ласка, жывога чалавека, а не робата", "talk-to-human"],
-      ["if they grab me at an airport over a belarusian notice, how long can they keep me locked up?", "what-happens-after-detention"],
-      ["delete my data", "bot-delete-data"],
-      ["can interpol delete my notice", "ccf-deletion-request"],
+    const answers: [string, string, "en" | "ru" | "be"][] = [
+      ["I want my name taken off interpol's system, where do i even start", "ccf-deletion-request", "en"],
+      ["Это платно вообще? Денег почти нет", "ccf-cost", "ru"],
+      ["Пакліч, калі ласка, жывога чалавека, а не робата", "talk-to-human", "be"],
+      ["if they grab me at an airport over a belarusian notice, how long can they keep me locked up?", "what-happens-after-detention", "en"],
+      ["delete my data", "bot-delete-data", "en"],
+      ["can interpol delete my notice", "ccf-deletion-request", "en"],
     ];
-    for (const [text, id] of answers) {
+    // Each in the language it is written in: the person chose English, but a question in Russian gets a Russian answer.
+    for (const [text, id, language] of answers) {
       const [reply] = await person.send(text);
-      expect(reply!.text, text).toContain(en(`entries.${id}.a`, { ns: "faq" }));
+      expect(reply!.text, text).toContain(i18n.getFixedT(language)(`entries.${id}.a`, { ns: "faq" }));
     }
     const [no] = await person.send("no");
     expect(no!.text).toBe(en("faq.no_match"));

@@ -221,7 +221,7 @@ describe("handoff to volunteers", () => {
     const [digest] = await late.send("/duty on");
     expect(digest!.text).toContain(en("duty.on"));
     expect(digest!.text).toContain(ref);
-    expect(alerted!.text).toContain(en("emergency.checklist"));
+    expect(alerted!.text).toBe(`${en("handoff.alert_volunteers", { count: 2, ref })}\n\n${en("handoff.meanwhile")}`);
     expect(onDuty1.last()!.text).toContain(ref);
     expect(onDuty2.last()!.text).toContain(ref);
     expect(offDuty.messages.length).toBe(before);

@@ -124,7 +124,7 @@ describe("the intake", () => {
     expect(desk.count("intake_drafts")).toBe(0);
     expect(desk.count("cases")).toBe(0);
     // After cancelling, text is a question again.
-    const [answer] = await person.send("kak udalit red notice");
+    const [answer] = await person.send("how do I get a red notice deleted");
     expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
   });
 

@@ -104,13 +104,44 @@ describe("onboarding", () => {
     expect(desk.runtime.deps.contacts.find({ messenger: "memory", chatId: "9" })?.language).toBe("be");
   });
 
-  it("answers a first message that is a question right after onboarding", async () => {
-    const person = desk.chat.user({ id: 10, languageCode: "ru" });
-    const [choose] = await person.send("kak udalit red notice");
-    expect(choose!.text).toBe(t("ru")("language.choose"));
-    await person.press("Русский");
-    const replies = await person.press(t("ru")("privacy.decline"));
-    expect(replies.map((m) => m.text).join("\n")).toContain(t("ru")("entries.ccf-deletion-request.a", { ns: "faq" }));
+  it("answers a first message that is a question at once, in its language, with the language one tap from changing", async () => {
+    const person = desk.chat.user({ id: 10, languageCode: "en" });
+    const replies = await person.send("kak udalit red notice");
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(t("ru")("entries.ccf-deletion-request.a", { ns: "faq" }));
+    const change = t("ru")("language.current", { name: "Русский" });
+    expect(replies[0]!.buttons.flat().map((b) => b.text)).toContain(change);
+    expect(desk.contactCount()).toBe(0);
+    // Answered in a language, the person is never sent the picker unasked.
+    const [next] = await person.send("сколько стоит обращение в ccf");
+    expect(next!.text).toContain(t("ru")("entries.ccf-cost.a", { ns: "faq" }));
+    const [picker] = await person.press(change);
+    expect(picker!.text).toBe(t("ru")("language.choose"));
+  });
+
+  it("asks the language once when a first message gives nothing to tell it by, then answers", async () => {
+    const person = desk.chat.user({ id: 12 });
+    const [choose] = await person.send("ok");
+    expect(choose!.text).toBe(t("en")("language.choose"));
+    const [again] = await person.send("👍");
+    expect(again!.text).not.toBe(t("en")("language.choose"));
+    const [answer] = await person.send("сколько стоит обращение в ccf");
+    expect(answer!.text).toContain(t("ru")("entries.ccf-cost.a", { ns: "faq" }));
+  });
+
+  it("answers someone who writes in another language than the chosen one in that language, and offers to switch", async () => {
+    const person = desk.chat.user({ id: 13, languageCode: "en" });
+    await person.send("/start");
+    await person.press("English");
+    await person.press(t("en")("privacy.decline"));
+    const [answer] = await person.send("как удалить красный циркуляр интерпола");
+    expect(answer!.text).toContain(t("ru")("entries.ccf-deletion-request.a", { ns: "faq" }));
+    const offer = t("ru")("language.switch", { name: "Русский" });
+    expect(answer!.buttons.flat().map((b) => b.text)).toContain(offer);
+    const [switched] = await person.press(offer);
+    expect(switched!.text).toBe(t("ru")("language.set"));
+    const [next] = await person.send("what does it cost");
+    expect(next!.text).toContain(t("en")("entries.ccf-cost.a", { ns: "faq" }));
   });
 
   it("answers every main menu entry", async () => {

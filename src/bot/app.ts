@@ -17,6 +17,7 @@ import { answerFreeText, faqHandlers } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
 import { menu } from "./handlers/menu.js";
 import { askLanguage, onboarding } from "./handlers/onboarding.js";
+import { useLanguage } from "./handlers/language.js";
 import { floodGuard } from "./handlers/flood.js";
 import { privateOnly } from "./handlers/private-only.js";
 
@@ -71,13 +72,16 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     const text = ctx.message.text;
     if (text.startsWith("/")) return await ctx.reply(ctx.t("help.text"));
     if (!ctx.session.languageChosen) {
-      // A first message: the language comes first, the question is answered right after.
+      // Answer first, in the language the message is written in; ask the
+      // language only when there is nothing to tell it by, and only once.
       const u = deps.faq.understand(text);
-      if (u.purpose === "faq" && u.sure) ctx.session.pending = u.id!;
-      if (!ctx.session.language) ctx.session.language = u.language;
-      ctx.language = ctx.session.language;
-      ctx.t = deps.i18n.getFixedT(ctx.language);
-      return await askLanguage(ctx);
+      if (u.purpose === "none" && !ctx.session.languageAsked) {
+        ctx.session.languageAsked = true;
+        return await askLanguage(ctx);
+      }
+      useLanguage(ctx, deps, u.language);
+      ctx.session.languageChosen = true;
+      return await answerFreeText(ctx, deps, text, true);
     }
     await answerFreeText(ctx, deps, text);
   });

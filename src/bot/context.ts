@@ -13,12 +13,16 @@ export interface SessionData {
   language?: Language;
   /** true once stored with consent, false after declining, unset before asking. */
   consent?: boolean;
-  /** Whether the language was picked by the person rather than guessed. */
+  /** Whether the language is settled: picked by the person, or answered in. */
   languageChosen?: boolean;
+  /** The language picker was shown unasked once (a first message gave nothing to tell the language by). */
+  languageAsked?: boolean;
   /** The FAQ entry to answer once onboarding is through (first message was a question). */
   pending?: string;
-  /** Asked for a lawyer before consenting: open the case (urgent if so) right after. */
-  pendingHandoff?: "normal" | "urgent";
+  /** What the person asked for before consenting: it goes ahead right after they agree. */
+  pendingAction?: "intake" | "lawyer" | "travel";
+  /** The one-line emergency notice was shown: the urgent button may now store a case on its own. */
+  emergencyNoticeShown?: boolean;
   /** Places being chosen for travel warnings, until saved. */
   places?: string[];
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */

@@ -11,6 +11,8 @@ import { BoundedMap } from "../cache/bounded-map.js";
  */
 export const cb = {
   language: (lang: string) => `lang:${lang}`,
+  /** Switches the chat's language without the onboarding that `language` goes on to. */
+  switchLanguage: (lang: string) => `setlang:${lang}`,
   consent: (yes: boolean) => `consent:${yes ? "yes" : "no"}`,
   menu: (item: string) => `menu:${item}`,
   topic: (topic: string) => `faq:t:${topic}`,

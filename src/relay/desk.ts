@@ -17,6 +17,16 @@ export interface DeskOptions {
   realertMs: number;
   /** The staff's own group, where urgent cases are announced too, and its language. */
   staffGroup?: { address: Address; language: string };
+  /** The language for admins the bot has not met yet. */
+  defaultLanguage: string;
+}
+
+/** Who an urgent case was announced to. */
+export interface Alerted {
+  volunteers: number;
+  /** Admins told because no volunteer was on duty. */
+  admins: number;
+  group: boolean;
 }
 
 /**
@@ -94,23 +104,38 @@ export class HandoffDesk {
     };
   }
 
-  /** "Talk to a lawyer": opens the person's case or joins the open one, with their intake so far. */
-  requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
+  /**
+   * "Talk to a lawyer": opens the person's case or joins the open one, with
+   * their intake so far. An urgent one is announced at once, unless a
+   * volunteer already has it; `alerted` says who was told.
+   */
+  requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember; alerted?: Alerted } {
     const draft = this.drafts.load(contact.id);
     const existing = this.cases.activeOf(contact.id);
     const summary = draft ? { answers: draft.draft.answers, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
     const result = this.cases.openOrJoin(contact.id, summary, urgent);
-    if (urgent) this.alertOnDuty(result.case);
     const volunteer = result.case.volunteerId ? this.staff.byId(result.case.volunteerId) : undefined;
-    return { ...result, volunteer };
+    const alerted = urgent && !volunteer ? this.alertOnDuty(result.case) : undefined;
+    return { ...result, volunteer, alerted };
   }
 
-  /** Tells every on-duty volunteer, and the staff group if there is one, about an urgent case. */
-  alertOnDuty(c: CaseView): number {
+  /**
+   * Tells every on-duty volunteer about an urgent case, and the staff group if
+   * there is one; with no volunteer on duty, the admins instead.
+   */
+  alertOnDuty(c: CaseView): Alerted {
     const onDuty = this.staff.onDuty();
     for (const member of onDuty) {
       const t = this.#t(member.language);
       this.#toStaff(c, member, t("alert.urgent", { ref: c.ref, ...this.describe(c, t) }));
+    }
+    let admins = 0;
+    if (onDuty.length === 0) {
+      for (const admin of this.staff.adminAddresses()) {
+        const t = this.#t(admin.language ?? this.options.defaultLanguage);
+        this.outbox.enqueue(c.id, { to: admin.address, text: t("alert.urgent_nobody_on_duty", { ref: c.ref, ...this.describe(c, t) }), toPerson: false });
+        admins++;
+      }
     }
     const group = this.options.staffGroup;
     if (group) {
@@ -119,7 +144,7 @@ export class HandoffDesk {
       this.outbox.enqueue(c.id, { to: group.address, text: t("alert.urgent_group", { ref: c.ref, ...this.describe(c, t) }), toPerson: false });
     }
     this.cases.markAlerted(c.id);
-    return onDuty.length;
+    return { volunteers: onDuty.length, admins, group: group !== undefined };
   }
 
   /** Announces again every urgent case still waiting since the last alert. */

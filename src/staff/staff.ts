@@ -138,6 +138,19 @@ export class Staff {
     return this.list().filter((m) => m.onDuty);
   }
 
+  /**
+   * Where admins can be reached: registered admins, and those named in
+   * `ADMINS` who have not written to the bot yet (their language unknown).
+   */
+  adminAddresses(): { address: Address; language?: string }[] {
+    const registered = this.list().filter((m) => m.role === "admin");
+    const known = new Set(registered.map((m) => `${m.address.messenger}:${m.address.chatId}`));
+    return [
+      ...registered.map((m) => ({ address: m.address, language: m.language })),
+      ...this.admins.filter((a) => !known.has(`${a.messenger}:${a.id}`)).map((a) => ({ address: { messenger: a.messenger, chatId: a.id } })),
+    ];
+  }
+
   #hash(code: string): Buffer {
     return createHmac("sha256", this.keyring.blindIndex("invite-key")).update(code.toUpperCase()).digest();
   }

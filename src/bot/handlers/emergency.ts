@@ -2,11 +2,20 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
+import { useLanguage } from "./language.js";
 
+/**
+ * The checklist, once, with the one button that alerts a lawyer. Someone not
+ * yet stored reads here, in one line, what that button stores: nothing else
+ * stands between them and the alert.
+ */
 export async function sendChecklist(ctx: BotContext, related: string[] = []): Promise<void> {
-  await ctx.reply(`${ctx.t("emergency.checklist")}\n\n${ctx.t("emergency.offer")}`, {
-    reply_markup: emergencyKeyboard(ctx.t, related.slice(0, 3)),
-  });
+  const parts = [ctx.t("emergency.checklist"), ctx.t("emergency.offer")];
+  if (!ctx.contact) {
+    parts.push(ctx.t("emergency.consent_line"));
+    ctx.session.emergencyNoticeShown = true;
+  }
+  await ctx.reply(parts.join("\n\n"), { reply_markup: emergencyKeyboard(ctx.t, related.slice(0, 3)) });
 }
 
 /** `/sos` and the emergency button: they work in any state, mid-conversation too. */
@@ -33,6 +42,8 @@ export function emergency(deps: AppDeps): Composer<BotContext> {
     if (text === undefined || text.startsWith("/") || ctx.staff) return await next();
     const u = deps.faq.understand(text);
     if (u.purpose !== "emergency") return await next();
+    // Someone who has not chosen a language is answered in the one they wrote in.
+    if (!ctx.session.languageChosen) useLanguage(ctx, deps, u.language);
     await sendChecklist(ctx, u.alternatives.filter((id) => id !== "emergency-detained-now"));
   });
   return composer;

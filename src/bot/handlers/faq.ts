@@ -4,7 +4,11 @@ import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/cat
 import catalogFile from "../../faq/catalog.json" with { type: "json" };
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { afterAnswer, cb, didYouMean, distressKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
+import { words } from "../../faq/fold.js";
+import type { Understanding } from "../../faq/understand.js";
+import { afterAnswer, cb, didYouMean, distressKeyboard, emergencyKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
+
+const DETAINED = "emergency-detained-now";
 
 export const CHECKED: string = catalogFile.checked;
 
@@ -25,8 +29,21 @@ export function answerText(t: TFunction, id: string): string {
   return text;
 }
 
+/**
+ * An answer with its buttons. The detention answer carries the urgent button
+ * (it says to tap it), and for someone not yet stored the line saying what
+ * that button stores.
+ */
+function answerReply(ctx: BotContext, t: TFunction, id: string, others: string[]): { text: string; markup: InlineKeyboard } {
+  if (id !== DETAINED) return { text: answerText(t, id), markup: afterAnswer(t, others) };
+  if (!ctx.contact) ctx.session.emergencyNoticeShown = true;
+  const text = ctx.contact ? answerText(t, id) : `${answerText(t, id)}\n\n${t("emergency.consent_line")}`;
+  return { text, markup: emergencyKeyboard(t, others) };
+}
+
 export async function sendAnswer(ctx: BotContext, id: string, others: string[] = []): Promise<void> {
-  await ctx.reply(answerText(ctx.t, id), { reply_markup: afterAnswer(ctx.t, others), link_preview_options: { is_disabled: true } });
+  const { text, markup } = answerReply(ctx, ctx.t, id, others);
+  await ctx.reply(text, { reply_markup: markup, link_preview_options: { is_disabled: true } });
 }
 
 export async function sendTopics(ctx: BotContext): Promise<void> {
@@ -42,24 +59,39 @@ function questionList(ctx: BotContext, ids: string[], back: string): InlineKeybo
   return kb.text(ctx.t("menu.back"), back);
 }
 
-/** Replies to free text: the answer, "did you mean", small talk, or one plain line that no answer fits. */
-export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: string): Promise<void> {
+/** What to say to free text the matcher understood, in the language of `t`. */
+function replyTo(ctx: BotContext, t: TFunction, u: Understanding): { text: string; markup?: InlineKeyboard } {
+  if (u.purpose === "faq" && u.sure) return answerReply(ctx, t, u.id!, u.alternatives);
+  if (u.purpose === "faq") return { text: t("faq.did_you_mean"), markup: didYouMean(t, [u.id!, ...u.alternatives].slice(0, 3)) };
+  if (u.purpose === "greeting") return { text: t("smalltalk.greeting"), markup: mainMenu(t) };
+  if (u.purpose === "thanks") return { text: t("smalltalk.thanks"), markup: noMatchKeyboard(t) };
+  if (u.purpose === "goodbye") return { text: t("smalltalk.goodbye") };
+  if (u.purpose === "distress") return { text: t("smalltalk.distress"), markup: distressKeyboard(t) };
+  // "none", and "emergency" where the emergency handler stood aside (staff writing about a detention).
+  return { text: t("faq.no_match"), markup: noMatchKeyboard(t) };
+}
+
+/** Fewer words than this say too little to tell a language by. */
+const LANGUAGE_EVIDENCE = 3;
+
+/**
+ * Replies to free text: the answer, "did you mean", small talk, or one plain
+ * line that no answer fits. A message written in another language than the
+ * chat's is answered in that language, with an offer to switch; `offerLanguage`
+ * adds the compact "Language: … · change" button to a first answer.
+ */
+export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: string, offerLanguage = false): Promise<void> {
   const u = deps.faq.understand(text);
-  if (u.purpose === "faq" && u.sure) return await sendAnswer(ctx, u.id!, u.alternatives);
-  if (u.purpose === "faq") {
-    await ctx.reply(ctx.t("faq.did_you_mean"), { reply_markup: didYouMean(ctx.t, [u.id!, ...u.alternatives].slice(0, 3)) });
-  } else if (u.purpose === "greeting") {
-    await ctx.reply(ctx.t("smalltalk.greeting"), { reply_markup: mainMenu(ctx.t) });
-  } else if (u.purpose === "thanks") {
-    await ctx.reply(ctx.t("smalltalk.thanks"), { reply_markup: noMatchKeyboard(ctx.t) });
-  } else if (u.purpose === "goodbye") {
-    await ctx.reply(ctx.t("smalltalk.goodbye"));
-  } else if (u.purpose === "distress") {
-    await ctx.reply(ctx.t("smalltalk.distress"), { reply_markup: distressKeyboard(ctx.t) });
-  } else {
-    // "none", and "emergency" where the emergency handler stood aside (staff writing about a detention).
-    await ctx.reply(ctx.t("faq.no_match"), { reply_markup: noMatchKeyboard(ctx.t) });
+  const elsewhere = u.language !== ctx.language && u.purpose !== "none" && words(text).length >= LANGUAGE_EVIDENCE;
+  const t = elsewhere ? deps.i18n.getFixedT(u.language) : ctx.t;
+  const reply = replyTo(ctx, t, u);
+  let markup = reply.markup;
+  if (elsewhere || offerLanguage) {
+    const name = t(`language.names.${u.language}`);
+    const button = elsewhere ? [t("language.switch", { name }), cb.switchLanguage(u.language)] as const : [t("language.current", { name }), cb.menu("language")] as const;
+    markup = (markup ?? new InlineKeyboard()).clone().row().text(...button);
   }
+  await ctx.reply(reply.text, { reply_markup: markup, link_preview_options: { is_disabled: true } });
 }
 
 export function faqHandlers(): Composer<BotContext> {

@@ -1,21 +1,49 @@
 import { InlineKeyboard } from "grammy";
+import type { Alerted } from "../../relay/desk.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
+import { sendChecklist } from "./emergency.js";
 
-/** "Talk to a lawyer" (urgent from the emergency path): opens or joins the person's case and says what happens next. */
+/** What the person is told about an urgent alert: exactly who got it, or that nobody could. */
+function alertStatus(ctx: BotContext, alerted: Alerted, ref: string): string {
+  if (alerted.volunteers > 0) return ctx.t("handoff.alert_volunteers", { count: alerted.volunteers, ref });
+  if (alerted.admins > 0) return ctx.t("handoff.alert_admins", { count: alerted.admins, ref });
+  if (alerted.group) return ctx.t("handoff.alert_group", { ref });
+  return ctx.t("handoff.alert_nobody", { ref });
+}
+
+/** "Talk to a lawyer" (urgent from the emergency path): opens or joins the person's case and says what happened. */
 export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boolean): Promise<void> {
   const contact = ctx.contact!;
-  const { case: c, opened, volunteer } = deps.desk.requestHuman(contact, urgent);
-  if (urgent) {
-    await ctx.reply(`${ctx.t("handoff.urgent_alerted", { ref: c.ref })}\n\n${ctx.t("emergency.checklist")}`);
-  } else if (volunteer) {
-    await ctx.reply(ctx.t("handoff.with_volunteer", { name: volunteer.pseudonym, ref: c.ref }));
-  } else {
-    await ctx.reply(ctx.t(opened ? "handoff.opened" : "handoff.joined_existing", { ref: c.ref }));
-  }
-  if (Object.keys(c.summary.answers).length === 0 && !volunteer) {
-    await ctx.reply(ctx.t("handoff.suggest_intake"), { reply_markup: new InlineKeyboard().text(ctx.t("menu.intake"), cb.menu("intake")) });
-  }
+  const { case: c, opened, volunteer, alerted } = deps.desk.requestHuman(contact, urgent);
+  // Alerts leave before the person is told that they did.
   await deps.desk.kick();
+  const described = Object.keys(c.summary.answers).length > 0;
+  const next = new InlineKeyboard();
+  if (!described && !volunteer) next.text(ctx.t("menu.intake"), cb.menu("intake")).row();
+  if (volunteer) {
+    await ctx.reply(ctx.t("handoff.with_volunteer", { name: volunteer.pseudonym, ref: c.ref }));
+  } else if (alerted) {
+    await ctx.reply(`${alertStatus(ctx, alerted, c.ref)}\n\n${ctx.t("handoff.meanwhile")}`, {
+      reply_markup: next.text(ctx.t("menu.privacy"), cb.menu("privacy")),
+    });
+  } else {
+    const text = ctx.t(opened ? "handoff.opened" : "handoff.joined_existing", { ref: c.ref });
+    await ctx.reply(described ? text : `${text}\n\n${ctx.t("handoff.suggest_intake")}`, { reply_markup: next.text(ctx.t("menu.main"), cb.menu("main")) });
+  }
+}
+
+/**
+ * The emergency button: one tap both agrees to the one-line notice above it
+ * (a case reference and the language are stored) and sends the alert.
+ */
+export async function alertNow(ctx: BotContext, deps: AppDeps): Promise<void> {
+  // A button pressed without the notice above it (forged, or from elsewhere) gets the notice first.
+  if (!ctx.contact && !ctx.session.emergencyNoticeShown) return await sendChecklist(ctx);
+  if (!ctx.contact) {
+    ctx.contact = deps.contacts.consent(ctx.address, ctx.language);
+    ctx.session.consent = true;
+  }
+  await requestHuman(ctx, deps, true);
 }

@@ -3,14 +3,15 @@ import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { INTAKE } from "../conversations/intake.js";
 import { sendTopics } from "./faq.js";
-import { requestHuman } from "./handoff.js";
+import { alertNow, requestHuman } from "./handoff.js";
 import { sendMyData } from "./mydata.js";
 import { askPlaces } from "./travel.js";
 import { askForget } from "./forget.js";
-import { askLanguage, sendMenu, sendPrivacy } from "./onboarding.js";
+import { askLanguage, sendMenu } from "./onboarding.js";
+import { askConsentFor, sendPrivacy } from "./privacy.js";
 
 /** Menu entries that need the person stored; they ask for consent first. */
-const NEEDS_CONSENT = new Set(["intake", "lawyer", "urgent", "travel"]);
+const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel"]);
 
 export function menu(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -19,14 +20,10 @@ export function menu(deps: AppDeps): Composer<BotContext> {
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
   composer.command("mydata", (ctx) => sendMyData(ctx, deps));
 
-  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget)$/, async (ctx) => {
+  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget|privacy)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const item = ctx.match[1]!;
-    if (NEEDS_CONSENT.has(item) && !ctx.contact) {
-      if (item === "lawyer" || item === "urgent") ctx.session.pendingHandoff = item === "urgent" ? "urgent" : "normal";
-      await ctx.reply(ctx.t("privacy.consent_needed"));
-      return await sendPrivacy(ctx, deps, true);
-    }
+    if (NEEDS_CONSENT.has(item) && !ctx.contact) return await askConsentFor(ctx, deps, item as "intake" | "lawyer" | "travel");
     switch (item) {
       case "main": return await sendMenu(ctx);
       case "faq": return await sendTopics(ctx);
@@ -34,7 +31,8 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "forget": return await askForget(ctx);
       case "intake": return await ctx.conversation.enter(INTAKE, ctx.contact!.id, ctx.language);
       case "lawyer": return await requestHuman(ctx, deps, false);
-      case "urgent": return await requestHuman(ctx, deps, true);
+      case "urgent": return await alertNow(ctx, deps);
+      case "privacy": return await sendPrivacy(ctx, deps, ctx.session.consent === undefined);
       case "travel": return await askPlaces(ctx, deps);
     }
   });

@@ -2,34 +2,33 @@ import { Composer } from "grammy";
 import { isLanguage } from "../../i18n/languages.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { consentKeyboard, languageKeyboard, mainMenu } from "../keyboards.js";
+import { languageKeyboard, mainMenu } from "../keyboards.js";
+import { sendPrivacy } from "./privacy.js";
 import { sendAnswer } from "./faq.js";
+import { INTAKE } from "../conversations/intake.js";
 import { requestHuman } from "./handoff.js";
+import { useLanguage } from "./language.js";
+import { askPlaces } from "./travel.js";
 
 export async function askLanguage(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("language.choose"), { reply_markup: languageKeyboard(ctx.t, ctx.language) });
-}
-
-export async function sendPrivacy(ctx: BotContext, deps: AppDeps, withButtons: boolean): Promise<void> {
-  const text = ctx.t("privacy.notice", {
-    intakeDays: deps.config.RETENTION_INTAKE_DAYS,
-    caseDays: deps.config.RETENTION_CASE_DAYS,
-    idleDays: deps.config.RETENTION_IDLE_DAYS,
-  });
-  await ctx.reply(text, withButtons ? { reply_markup: consentKeyboard(ctx.t) } : {});
 }
 
 export async function sendMenu(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("menu.title"), { reply_markup: mainMenu(ctx.t) });
 }
 
-/** After the consent answer: the question that started it all, or the menu. */
+/** After the consent answer: what the person asked for, the question that started it all, or the menu. */
 async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<void> {
   const pending = ctx.session.pending;
-  const handoff = ctx.session.pendingHandoff;
+  const action = ctx.session.pendingAction;
   delete ctx.session.pending;
-  delete ctx.session.pendingHandoff;
-  if (handoff && ctx.contact) return await requestHuman(ctx, deps, handoff === "urgent");
+  delete ctx.session.pendingAction;
+  if (action && ctx.contact) {
+    if (action === "lawyer") return await requestHuman(ctx, deps, false);
+    if (action === "travel") return await askPlaces(ctx, deps);
+    return await ctx.conversation.enter(INTAKE, ctx.contact.id, ctx.language);
+  }
   if (pending) await sendAnswer(ctx, pending);
   await sendMenu(ctx);
 }
@@ -51,15 +50,21 @@ export function onboarding(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
     const lang = ctx.match[1];
     if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-    ctx.session.language = lang;
+    useLanguage(ctx, deps, lang);
     ctx.session.languageChosen = true;
-    ctx.language = lang;
-    ctx.t = deps.i18n.getFixedT(lang);
-    if (ctx.contact) deps.contacts.setLanguage(ctx.contact, lang);
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t("language.set"));
     if (ctx.session.consent === undefined) return await sendPrivacy(ctx, deps, true);
     await sendMenu(ctx);
+  });
+
+  composer.callbackQuery(/^setlang:([a-z]{2})$/, async (ctx) => {
+    const lang = ctx.match[1];
+    if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+    useLanguage(ctx, deps, lang);
+    ctx.session.languageChosen = true;
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t("language.set"));
   });
 
   composer.callbackQuery(/^consent:(yes|no)$/, async (ctx) => {

@@ -3,6 +3,7 @@ import { ALL, isPlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { addPlaces, consentKeyboard } from "../keyboards.js";
+import { askConsentFor } from "./privacy.js";
 
 function placesKeyboard(ctx: BotContext, chosen: string[]): InlineKeyboard {
   const all = ctx.t("travel.all");
@@ -26,11 +27,7 @@ export async function askPlaces(ctx: BotContext, deps: AppDeps): Promise<void> {
 
 export function travel(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const needsConsent = async (ctx: BotContext) => {
-    await ctx.reply(ctx.t("privacy.consent_needed"), { reply_markup: consentKeyboard(ctx.t) });
-  };
-
-  composer.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : needsConsent(ctx)));
+  composer.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : askConsentFor(ctx, deps, "travel")));
   composer.command("unsubscribe", async (ctx) => {
     const removed = ctx.contact ? deps.subscriptions.remove(ctx.contact.id) : false;
     await ctx.reply(ctx.t(removed ? "travel.unsubscribed" : "travel.not_subscribed"));
