@@ -62,6 +62,29 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(sos!.text).toContain(ru("emergency.checklist"));
   });
 
+  it("takes a first message about a detention to an alert in one tap and two messages, and answers a first question at once", async () => {
+    await start();
+    const person = { id: 4343, language_code: "en" };
+    const [checklist, ...more] = await exchange(person.id, textUpdate(person, "меня сейчас держат на границе, помогите"));
+    expect(more).toEqual([]);
+    expect(checklist!.text).toContain(ru("emergency.checklist"));
+    expect(checklist!.text).toContain(ru("emergency.consent_line"));
+    expect(checklist!.text.length).toBeLessThanOrEqual(700);
+    const [status, ...after] = await exchange(person.id, callbackUpdate(person, button(checklist!, ru("emergency.handoff")), checklist!.messageId));
+    expect(after).toEqual([]);
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status!.text)![0];
+    expect(status!.text).toBe(`${ru("handoff.alert_nobody", { ref })}\n\n${ru("handoff.meanwhile")}`);
+    expect(status!.text.length).toBeLessThanOrEqual(700);
+    expect(desk.contactCount()).toBe(1);
+
+    const stranger = { id: 4344, language_code: "ru" };
+    const [answer, ...extra] = await exchange(stranger.id, textUpdate(stranger, "how do I ask interpol to delete a red notice"));
+    expect(extra).toEqual([]);
+    expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
+    expect(answer!.buttons.flat().map((b) => b.text)).toContain(en("language.current", { name: "English" }));
+    expect(fake.calls.filter((c) => c.method === "sendMessage" && c.chatId === stranger.id)).toHaveLength(1);
+  });
+
   it("waits out a 429 for retry_after seconds and then delivers exactly once", async () => {
     await start();
     fake.fail({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });

@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FAQ_ENTRIES } from "../src/faq/catalog.js";
+import { answerText } from "../src/bot/handlers/faq.js";
+import { createI18n } from "../src/i18n/i18n.js";
+import { LANGUAGES, type Language } from "../src/i18n/languages.js";
+import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
+import { FAKE_TOKEN } from "./helpers/fake-telegram.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+
+const i18n = await createI18n();
+const t = (lang: Language) => i18n.getFixedT(lang);
+
+/** The longest a message may be in the emergency path, and an answer anywhere: what fits a phone screen or two. */
+const EMERGENCY_BUDGET = 700;
+const ANSWER_BUDGET = 1200;
+
+const DETAINED: Record<Language, string> = {
+  en: "police are holding me at the airport right now because of interpol",
+  ru: "меня сейчас держат в аэропорту из-за интерпола",
+  be: "мяне зараз трымаюць у аэрапорце праз Інтэрпол",
+};
+
+const ADMIN = 900;
+let desk: TestDesk;
+afterEach(() => desk.close());
+
+async function volunteer(telegram: MemoryTransport, id: number, onDuty: boolean): Promise<MemoryUser> {
+  const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+  const [invite] = await admin.send("/invite");
+  const code = /\/join (\w+)/.exec(invite!.text)![1]!;
+  const member = telegram.user({ id, languageCode: "en" });
+  await member.send(`/join ${code}`);
+  if (onDuty) await member.send("/duty on");
+  return member;
+}
+
+/** From "I'm detained" to the alert: what the person sees, message by message. */
+async function detained(person: MemoryUser, lang: Language): Promise<{ checklist: string; status: string; messages: number }> {
+  const before = person.messages.length;
+  const [checklist, ...more] = await person.send(DETAINED[lang]);
+  expect(more).toEqual([]);
+  const replies = await person.press(t(lang)("emergency.handoff"));
+  expect(replies).toHaveLength(1);
+  return { checklist: checklist!.text, status: replies[0]!.text, messages: person.messages.length - before };
+}
+
+describe("the emergency path", () => {
+  it("takes one tap and two short messages from 'I'm detained' to volunteers alerted, in every language, and says how many", async () => {
+    desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}` });
+    const telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const onDuty = [await volunteer(telegram, 901, true), await volunteer(telegram, 902, true)];
+    for (const [i, lang] of LANGUAGES.entries()) {
+      const person = telegram.user({ id: 1000 + i });
+      const { checklist, status, messages } = await detained(person, lang);
+      expect(messages).toBe(2);
+      expect(checklist).toContain(t(lang)("emergency.checklist"));
+      expect(checklist).toContain(t(lang)("emergency.consent_line"));
+      expect(checklist.length).toBeLessThanOrEqual(EMERGENCY_BUDGET);
+      expect(status.length).toBeLessThanOrEqual(EMERGENCY_BUDGET);
+      const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status)![0];
+      expect(status).toBe(`${t(lang)("handoff.alert_volunteers", { count: 2, ref })}\n\n${t(lang)("handoff.meanwhile")}`);
+      // The checklist is not sent again, and the questionnaire is offered after the alert, not before.
+      expect(status).not.toContain(t(lang)("emergency.checklist"));
+      expect(person.last()!.buttons.flat().map((b) => b.text)).toContain(t(lang)("menu.intake"));
+      for (const v of onDuty) expect(v.last()!.text).toContain(ref);
+    }
+    expect(desk.contactCount()).toBe(3);
+  });
+
+  it("with no volunteer on duty, alerts the admins and says so", async () => {
+    desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}` });
+    const telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+    await admin.send("/help");
+    await volunteer(telegram, 903, false);
+    const person = telegram.user({ id: 2000, languageCode: "ru" });
+    const { status } = await detained(person, "ru");
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status)![0];
+    expect(status).toBe(`${t("ru")("handoff.alert_admins", { count: 1, ref })}\n\n${t("ru")("handoff.meanwhile")}`);
+    expect(admin.last()!.text).toContain(ref);
+    expect(admin.last()!.text).toContain(`/take ${ref}`);
+  });
+
+  it("with only a staff group, posts there and says so", async () => {
+    desk = await createTestDesk({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, STAFF_GROUP: "-100200300" });
+    const telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const person = telegram.user({ id: 3000, languageCode: "be" });
+    const { status } = await detained(person, "be");
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status)![0];
+    expect(status).toBe(`${t("be")("handoff.alert_group", { ref })}\n\n${t("be")("handoff.meanwhile")}`);
+  });
+
+  it("with nobody to alert, says so plainly instead of promising a reply", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 4000, languageCode: "en" });
+    const { status } = await detained(person, "en");
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status)![0];
+    expect(status).toBe(`${t("en")("handoff.alert_nobody", { ref })}\n\n${t("en")("handoff.meanwhile")}`);
+    expect(status).not.toMatch(/will write to you/);
+  });
+
+  it("puts the urgent button under the detention answer, and a forged urgent button stores nothing", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 5000, languageCode: "en" });
+    const [answer] = await person.send("what should I do if they detain me at the airport");
+    expect(answer!.text).toContain(t("en")("entries.emergency-detained-now.a", { ns: "faq" }));
+    expect(answer!.buttons.flat().map((b) => b.text)).toContain(t("en")("emergency.handoff"));
+
+    const stranger = desk.chat.user({ id: 5001, languageCode: "en" });
+    const [notice] = await stranger.pressData("menu:urgent");
+    expect(notice!.text).toContain(t("en")("emergency.consent_line"));
+    expect(desk.contactCount()).toBe(0);
+  });
+});
+
+describe("a first contact", () => {
+  it("keeps the request through consent: declined, then accepted, the questionnaire starts", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 6000, languageCode: "en" });
+    await person.send("how much does a ccf request cost");
+    await person.press(t("en")("menu.main"));
+    const [, notice] = await person.press(t("en")("menu.intake"));
+    expect(notice!.buttons.flat().map((b) => b.text)).toContain(t("en")("privacy.agree"));
+    const declined = await person.press(t("en")("privacy.decline"));
+    expect(declined.map((m) => m.text)).toContain(t("en")("privacy.declined"));
+    expect(desk.contactCount()).toBe(0);
+    const [, again] = await person.press(t("en")("menu.intake"));
+    expect(again!.buttons.flat().map((b) => b.text)).toContain(t("en")("privacy.agree"));
+    const accepted = await person.press(t("en")("privacy.agree"));
+    expect(accepted.at(-1)!.text).toBe(t("en")("intake.q.country"));
+    expect(desk.contactCount()).toBe(1);
+  });
+
+  it("shows the notice with its buttons for /subscribe, then asks for the places", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 6001, languageCode: "en" });
+    await person.send("hello");
+    const [, notice] = await person.send("/subscribe");
+    expect(notice!.buttons.flat().map((b) => b.text)).toEqual([t("en")("privacy.agree"), t("en")("privacy.decline")]);
+    const replies = await person.press(t("en")("privacy.agree"));
+    expect(replies.at(-1)!.text).toBe(t("en")("travel.choose"));
+  });
+
+  it("greets a greeting in the person's language, with the menu", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 6002 });
+    const [hello] = await person.send("добры вечар");
+    expect(hello!.text).toBe(t("be")("smalltalk.greeting"));
+    expect(hello!.buttons.flat().map((b) => b.text)).toContain(t("be")("menu.faq"));
+  });
+
+  it("answers a second request for a lawyer with where the case stands, and what to do next", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 6003, languageCode: "en" });
+    await person.send("/start");
+    await person.press("English");
+    await person.press(t("en")("privacy.agree"));
+    const [first] = await person.press(t("en")("menu.lawyer"));
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(first!.text)![0];
+    const [second] = await person.press(t("en")("menu.lawyer"));
+    expect(second!.text).toContain(t("en")("handoff.joined_existing", { ref }));
+    expect(second!.buttons.flat().map((b) => b.text)).toEqual([t("en")("menu.intake"), t("en")("menu.main")]);
+  });
+});
+
+describe("the message budget", () => {
+  it("keeps every FAQ answer within what a phone shows, in every language", () => {
+    for (const lang of LANGUAGES) {
+      for (const entry of FAQ_ENTRIES) expect(answerText(t(lang), entry.id).length, `${lang} ${entry.id}`).toBeLessThanOrEqual(ANSWER_BUDGET);
+    }
+  });
+});
