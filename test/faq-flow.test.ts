@@ -72,12 +72,19 @@ describe("FAQ in the chat", () => {
 
   it("says in one line that it has no answer, and offers topics and a human instead of guessing", async () => {
     const person = await onboarded(4, "ru");
-    for (const text of ["как приготовить борщ", "какая погода в варшаве завтра", "нет", "👍", "a".repeat(5000)]) {
+    for (const text of ["как приготовить борщ", "какая погода в варшаве завтра", "нет", "👍", "a".repeat(1000)]) {
       const [reply] = await person.send(text);
       expect(reply!.text, text).toBe(ru("faq.no_match"));
       expect(reply!.text.includes("\n")).toBe(false);
       expect(reply!.buttons.flat().map((b) => b.text)).toEqual([ru("faq.browse"), ru("menu.intake"), ru("faq.human")]);
     }
+  });
+
+  it("asks for a shorter question when a message is a letter rather than a question", async () => {
+    const person = await onboarded(9, "en");
+    const [reply] = await person.send("a".repeat(5000));
+    expect(reply!.text).toBe(en("errors.too_long"));
+    expect(reply!.buttons.flat().map((b) => b.text)).toContain(en("faq.human"));
   });
 
   it("answers small talk briefly in the person's language", async () => {

@@ -170,3 +170,58 @@ describe("the message budget", () => {
     }
   });
 });
+
+describe("the smaller things people run into", () => {
+  async function stored(id: number): Promise<MemoryUser> {
+    const person = desk.chat.user({ id, languageCode: "en" });
+    await person.send("/start");
+    await person.press("English");
+    await person.press(t("en")("privacy.agree"));
+    return person;
+  }
+
+  it("makes 'All countries' exclusive of single countries, both ways", async () => {
+    desk = await createTestDesk();
+    const person = await stored(7000);
+    await person.send("/subscribe");
+    await person.pressData("sub:toggle:PL");
+    await person.pressData("sub:toggle:LT");
+    await person.pressData("sub:toggle:all");
+    const [saved] = await person.pressData("sub:save");
+    expect(saved!.text).toBe(t("en")("travel.saved", { places: t("en")("travel.all") }));
+    await person.send("/subscribe");
+    await person.pressData("sub:toggle:PL");
+    const [again] = await person.pressData("sub:save");
+    expect(again!.text).toBe(t("en")("travel.saved", { places: t("en")("travel.places.PL") }));
+  });
+
+  it("lists in /mydata only what exists: no empty questionnaire lines", async () => {
+    desk = await createTestDesk();
+    const person = await stored(7001);
+    await person.press(t("en")("menu.lawyer"));
+    const [shown] = await person.send("/mydata");
+    expect(shown!.text).toContain(t("en")("mydata.title"));
+    expect(shown!.text).not.toContain("—");
+    expect(shown!.text).not.toContain(t("en")("intake.label.country"));
+  });
+
+  it("gives staff writing outside a case the staff help, never the language picker", async () => {
+    desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}` });
+    const telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const helper = await volunteer(telegram, 7002, false);
+    const [reply] = await helper.send("anyone around?");
+    expect(reply!.text).toBe(t("en")("staff.outside_case"));
+  });
+
+  it("says 'not legal advice' once per answer", () => {
+    for (const lang of LANGUAGES) {
+      for (const entry of FAQ_ENTRIES) {
+        const text = answerText(t(lang), entry.id);
+        const footer = entry.disclaims ? t(lang)("faq.checked_only", { date: "2026-12" }) : t(lang)("faq.checked", { date: "2026-12" });
+        expect(text.endsWith(footer), `${lang} ${entry.id}`).toBe(true);
+      }
+    }
+    const talk = answerText(t("en"), "talk-to-human");
+    expect(talk.match(/legal advice/gi)).toHaveLength(1);
+  });
+});

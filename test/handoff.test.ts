@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createI18n } from "../src/i18n/i18n.js";
+import { pseudonymIn } from "../src/staff/staff.js";
 import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
 import { DeliveryError } from "../src/transports/virtual/types.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
@@ -77,7 +78,9 @@ describe("handoff to volunteers", () => {
 
     const [taken] = await anna.press(en("queue.take", { ref }));
     expect(taken!.text).toContain(ref);
-    const name = desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "901" })!.pseudonym;
+    // The pseudonym as a Russian reader writes it, in wording that gives no gender.
+    const name = pseudonymIn(desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "901" })!.pseudonym, "ru");
+    expect(name).toMatch(/^\p{Script=Cyrillic}+$/u);
     expect(p.last()!.text).toBe(ru("relay.joined", { name }));
 
     await anna.send("Здравствуйте, расскажите, когда вы узнали о циркуляре?");

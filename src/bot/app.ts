@@ -71,6 +71,8 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   app.on("message:text", async (ctx) => {
     const text = ctx.message.text;
     if (text.startsWith("/")) return await ctx.reply(ctx.t("help.text"));
+    // Staff in a case were relayed above; outside one, their text is not a question to answer.
+    if (ctx.staff) return await ctx.reply(ctx.t("staff.outside_case"));
     if (!ctx.session.languageChosen) {
       // Answer first, in the language the message is written in; ask the
       // language only when there is nothing to tell it by, and only once.

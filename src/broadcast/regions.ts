@@ -30,3 +30,9 @@ export function covers(subscribed: readonly string[], about: readonly string[]):
   const wanted = new Set(subscribed.flatMap((p) => [...countriesOf(p)]));
   return about.some((place) => [...countriesOf(place)].some((c) => wanted.has(c)));
 }
+
+/** Ticks or unticks a place. "All countries" stands alone: choosing it clears the rest, and a country clears it. */
+export function togglePlace(chosen: readonly string[], place: string): string[] {
+  if (chosen.includes(place)) return chosen.filter((p) => p !== place);
+  return place === ALL ? [ALL] : [...chosen.filter((p) => p !== ALL), place];
+}

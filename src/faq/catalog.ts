@@ -14,6 +14,8 @@ export interface CatalogEntry {
   sources: string[];
   /** Official or NGO pages shown under the answer. */
   links: string[];
+  /** The answer itself says it is not legal advice, so the footer does not say it again. */
+  disclaims?: boolean;
 }
 
 interface CatalogFile {

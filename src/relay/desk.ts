@@ -5,7 +5,7 @@ import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
-import type { Staff, StaffMember } from "../staff/staff.js";
+import { pseudonymIn, type Staff, type StaffMember } from "../staff/staff.js";
 import type { CarriedFile, Outbox, RelayPayload, Send } from "./outbox.js";
 
 /** What a person or volunteer hands over: text, or a file in their chat. */
@@ -165,7 +165,7 @@ export class HandoffDesk {
     this.staff.setCurrentCase(member.id, c.id);
     this.audit.record(member.pseudonym, "take", c.ref);
     const person = this.contacts.byId(c.contactId);
-    if (person) this.#toPerson(c, this.#t(person.language)("relay.joined", { name: member.pseudonym }));
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.joined", { name: pseudonymIn(member.pseudonym, person.language) }));
     return { result: "taken", case: this.cases.byId(c.id) };
   }
 
@@ -182,7 +182,7 @@ export class HandoffDesk {
     this.staff.setCurrentCase(member.id, null);
     this.audit.record(member.pseudonym, "release", c.ref);
     const person = this.contacts.byId(c.contactId);
-    if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: member.pseudonym }));
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: pseudonymIn(member.pseudonym, person.language) }));
     return c;
   }
 
@@ -233,9 +233,10 @@ export class HandoffDesk {
     const person = c && this.contacts.byId(c.contactId);
     if (!c || !person) return "none";
     const t = this.#t(person.language);
+    const name = pseudonymIn(member.pseudonym, person.language);
     return this.#carry(c, person.address, true, { to: member.address, language: member.language }, carried, {
-      text: "text" in carried ? t("relay.from_volunteer", { name: member.pseudonym, text: carried.text }) : "",
-      file: t("relay.file_from_volunteer", { name: member.pseudonym }),
+      text: "text" in carried ? t("relay.from_volunteer", { name, text: carried.text }) : "",
+      file: t("relay.file_from_volunteer", { name }),
     });
   }
 

@@ -31,6 +31,19 @@ interface Profile {
 
 /** First names for pseudonyms: common, neutral, easy in all three languages. */
 const NAMES = ["Anna", "Maks", "Ola", "Ian", "Lena", "Pavel", "Vera", "Artur", "Nina", "Oleg", "Rita", "Marat", "Zoja", "Boris", "Inga", "Denis"];
+
+/** The same names as Russian and Belarusian readers write them. */
+const IN_CYRILLIC: Record<string, Record<string, string>> = {
+  ru: { Anna: "Анна", Maks: "Макс", Ola: "Оля", Ian: "Ян", Lena: "Лена", Pavel: "Павел", Vera: "Вера", Artur: "Артур", Nina: "Нина", Oleg: "Олег", Rita: "Рита", Marat: "Марат", Zoja: "Зоя", Boris: "Борис", Inga: "Инга", Denis: "Денис" },
+  be: { Anna: "Ганна", Maks: "Макс", Ola: "Оля", Ian: "Ян", Lena: "Лена", Pavel: "Павел", Vera: "Вера", Artur: "Артур", Nina: "Ніна", Oleg: "Алег", Rita: "Рыта", Marat: "Марат", Zoja: "Зоя", Boris: "Барыс", Inga: "Інга", Denis: "Дзяніс" },
+};
+
+/** A pseudonym as a reader of `language` would write it ("Vera" → "Вера"), any number after it kept. */
+export function pseudonymIn(pseudonym: string, language: string): string {
+  const [name = "", ...rest] = pseudonym.split(" ");
+  const local = IN_CYRILLIC[language]?.[name];
+  return local ? [local, ...rest].join(" ") : pseudonym;
+}
 const INVITE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
 const INVITE_HOURS = 48;
 const place = (id: string) => `staff:${id}:profile`;

@@ -26,8 +26,10 @@ export function answerLabel(t: TFunction, step: Step, answers: IntakeAnswers): s
   return choices.includes(value as string) ? t(`intake.choice.${step}.${value as string}`) : (value as string);
 }
 
-export function summaryText(t: TFunction, answers: IntakeAnswers): string {
-  return STEPS.map((step) => `${t(`intake.label.${step}`)}: ${answerLabel(t, step, answers)}`).join("\n");
+/** Every question with its answer ("—" where skipped); `answeredOnly` leaves out the unanswered. */
+export function summaryText(t: TFunction, answers: IntakeAnswers, answeredOnly = false): string {
+  const steps = answeredOnly ? STEPS.filter((step) => answers[step] !== undefined) : STEPS;
+  return steps.map((step) => `${t(`intake.label.${step}`)}: ${answerLabel(t, step, answers)}`).join("\n");
 }
 
 function questionKeyboard(t: TFunction, step: Step, first: boolean): InlineKeyboard {

@@ -23,7 +23,7 @@ export function answerText(t: TFunction, id: string): string {
   const entry = faqEntry(id)!;
   const parts = [t(`entries.${id}.q`, { ns: "faq" }), t(`entries.${id}.a`, { ns: "faq" })];
   if (entry.links.length > 0) parts.push(`${t("faq.more")}\n${entry.links.join("\n")}`);
-  parts.push(t("faq.checked", { date: CHECKED }));
+  parts.push(t(entry.disclaims ? "faq.checked_only" : "faq.checked", { date: CHECKED }));
   const text = parts.join("\n\n");
   known.set(id, text);
   return text;
@@ -71,6 +71,9 @@ function replyTo(ctx: BotContext, t: TFunction, u: Understanding): { text: strin
   return { text: t("faq.no_match"), markup: noMatchKeyboard(t) };
 }
 
+/** Longer than this is a letter, not a question: the person is asked to put it shortly or tell a volunteer. */
+const MAX_QUESTION = 1500;
+
 /** Fewer words than this say too little to tell a language by. */
 const LANGUAGE_EVIDENCE = 3;
 
@@ -81,6 +84,7 @@ const LANGUAGE_EVIDENCE = 3;
  * adds the compact "Language: … · change" button to a first answer.
  */
 export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: string, offerLanguage = false): Promise<void> {
+  if (text.length > MAX_QUESTION) return void (await ctx.reply(ctx.t("errors.too_long"), { reply_markup: noMatchKeyboard(ctx.t) }));
   const u = deps.faq.understand(text);
   const elsewhere = u.language !== ctx.language && u.purpose !== "none" && words(text).length >= LANGUAGE_EVIDENCE;
   const t = elsewhere ? deps.i18n.getFixedT(u.language) : ctx.t;

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { Alerted } from "../../relay/desk.js";
+import { pseudonymIn } from "../../staff/staff.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
@@ -23,7 +24,7 @@ export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boole
   const next = new InlineKeyboard();
   if (!described && !volunteer) next.text(ctx.t("menu.intake"), cb.menu("intake")).row();
   if (volunteer) {
-    await ctx.reply(ctx.t("handoff.with_volunteer", { name: volunteer.pseudonym, ref: c.ref }));
+    await ctx.reply(ctx.t("handoff.with_volunteer", { name: pseudonymIn(volunteer.pseudonym, ctx.language), ref: c.ref }));
   } else if (alerted) {
     await ctx.reply(`${alertStatus(ctx, alerted, c.ref)}\n\n${ctx.t("handoff.meanwhile")}`, {
       reply_markup: next.text(ctx.t("menu.privacy"), cb.menu("privacy")),

@@ -1,5 +1,5 @@
-import { STEPS } from "../../intake/questions.js";
-import { answerLabel, summaryText } from "../conversations/intake.js";
+import type { IntakeAnswers } from "../../intake/questions.js";
+import { summaryText } from "../conversations/intake.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 
@@ -15,13 +15,15 @@ export async function sendMyData(ctx: BotContext, deps: AppDeps): Promise<void> 
     t("mydata.contact", { language: t(`language.names.${contact.language}`), since: day(contact.consentAt), until: day(contact.expiresAt) }),
   ];
   const draft = deps.drafts.load(contact.id);
-  if (draft) {
-    const answered = STEPS.filter((step) => draft.draft.answers[step] !== undefined);
-    parts.push(`${t("mydata.draft", { until: day(draft.expiresAt) })}\n${answered.map((s) => `  ${t(`intake.label.${s}`)}: ${answerLabel(t, s, draft.draft.answers)}`).join("\n")}`);
-  }
+  // Only what exists: a heading, and the answers actually given under it.
+  const withAnswers = (heading: string, answers: IntakeAnswers) => {
+    const lines = summaryText(t, answers, true);
+    return lines ? `${heading}\n${lines.replace(/^/gm, "  ")}` : heading;
+  };
+  if (draft) parts.push(withAnswers(t("mydata.draft", { until: day(draft.expiresAt) }), draft.draft.answers));
   for (const c of deps.cases.ofContact(contact.id)) {
     const until = c.expiresAt === null ? t("mydata.case_open") : t("mydata.case_closed", { until: day(c.expiresAt) });
-    parts.push(`${t("mydata.case", { ref: c.ref, status: t(`mydata.status.${c.status}`), since: day(c.createdAt), until })}\n${summaryText(t, c.summary.answers).replace(/^/gm, "  ")}`);
+    parts.push(withAnswers(t("mydata.case", { ref: c.ref, status: t(`mydata.status.${c.status}`), since: day(c.createdAt), until }), c.summary.answers));
   }
   parts.push(t("mydata.footer"));
   await ctx.reply(parts.join("\n\n"));

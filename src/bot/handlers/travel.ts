@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { ALL, isPlace } from "../../broadcast/regions.js";
+import { ALL, isPlace, togglePlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { addPlaces, consentKeyboard } from "../keyboards.js";
@@ -42,7 +42,7 @@ export function travel(deps: AppDeps): Composer<BotContext> {
     const chosen = ctx.session.places ?? deps.subscriptions.get(ctx.contact.id) ?? [];
     if (action === "toggle") {
       if (!place || !isPlace(place)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-      ctx.session.places = chosen.includes(place) ? chosen.filter((p) => p !== place) : [...chosen, place];
+      ctx.session.places = togglePlace(chosen, place);
       await ctx.answerCallbackQuery();
       // Edited in place on Telegram; messengers without buttons get the list again.
       await ctx.editMessageReplyMarkup({ reply_markup: placesKeyboard(ctx, ctx.session.places) }).catch(() => undefined);
