@@ -225,3 +225,51 @@ describe("the smaller things people run into", () => {
     expect(talk.match(/legal advice/gi)).toHaveLength(1);
   });
 });
+
+describe("emergency contacts the desk configures", () => {
+  // Fictional: no such numbers exist (there is no country code 000).
+  const file = {
+    contacts: [
+      { country: "any", name: "Desk hotline", phone: "+000 000 001", hours: "24/7" },
+      { country: "PL", languages: ["ru", "be"], name: "Lawyer on call, Warsaw", phone: "+000 000 002", hours: "9–21", note: "Russian spoken" },
+      { country: "LT", name: "Vilnius hotline", phone: "+000 000 003" },
+    ],
+  };
+
+  async function withContacts(contents: unknown): Promise<TestDesk> {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const path = join(mkdtempSync(join(tmpdir(), "nd-contacts-")), "contacts.json");
+    writeFileSync(path, JSON.stringify(contents));
+    return createTestDesk({ EMERGENCY_CONTACTS_FILE: path });
+  }
+
+  it("shows them under the checklist, nearest first, and after the alert", async () => {
+    desk = await withContacts(file);
+    const person = desk.chat.user({ id: 8000, languageCode: "ru" });
+    await person.send(DETAINED.ru);
+    const [list] = await person.press(t("ru")("contacts.button"));
+    expect(list!.text.split("\n")[0]).toBe(t("ru")("contacts.title"));
+    expect(list!.text).toContain("Desk hotline: +000 000 001 (24/7)");
+    expect(list!.text).toContain("Vilnius hotline: +000 000 003");
+    const [status] = await person.press(t("ru")("emergency.handoff"));
+    expect(status!.text).toContain(t("ru")("contacts.title"));
+    expect(status!.text).toContain("Desk hotline");
+    expect(status!.text.length).toBeLessThanOrEqual(EMERGENCY_BUDGET);
+  });
+
+  it("says plainly that there are none when none are configured", async () => {
+    desk = await createTestDesk();
+    const person = desk.chat.user({ id: 8001, languageCode: "en" });
+    await person.send("/sos");
+    const [none] = await person.press(t("en")("contacts.button"));
+    expect(none!.text).toBe(t("en")("contacts.none"));
+  });
+
+  it("refuses to start on a file with a wrong entry, naming the variable and the entry", async () => {
+    await expect(withContacts({ contacts: [{ country: "Poland", name: "x", phone: "call me" }] })).rejects.toThrow(/EMERGENCY_CONTACTS_FILE: .*contacts\.0\.country.*contacts\.0\.phone/s);
+    await expect(createTestDesk({ EMERGENCY_CONTACTS_FILE: "/nonexistent/contacts.json" })).rejects.toThrow(/EMERGENCY_CONTACTS_FILE: cannot be read/);
+    desk = await createTestDesk();
+  });
+});

@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   // it; grouped behind one filter, a plain message passes all of them at once.
   const commandsOrButtons: FilterQuery[] = [":entities:bot_command", "callback_query:data"];
   // These work in any state, mid-conversation too.
-  app.on(commandsOrButtons, staffCommands(deps), relayCommands(deps), emergencyCommands());
+  app.on(commandsOrButtons, staffCommands(deps), relayCommands(deps), emergencyCommands(deps));
   app.use(relay(deps));
   app.use(emergency(deps));
   // Only commands and buttons start conversations, so a plain message enters

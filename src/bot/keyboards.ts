@@ -21,6 +21,7 @@ export const cb = {
   others: (ids: string[]) => `faq:more:${ids.map((id) => FAQ_ENTRIES.findIndex((e) => e.id === id)).filter((i) => i >= 0).join(".")}`,
   forget: (yes: boolean) => `forget:${yes ? "yes" : "no"}`,
   emergency: "menu:emergency",
+  contacts: "sos:contacts",
 } as const;
 
 export const MENU_ITEMS = ["faq", "intake", "lawyer", "travel", "language", "forget"] as const;
@@ -97,7 +98,7 @@ export function distressKeyboard(t: TFunction): InlineKeyboard {
 }
 
 export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row();
+  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row().text(t("contacts.button"), cb.contacts).row();
   if (related.length > 0) kb.text(t("emergency.related"), cb.others(related)).row();
   return kb.text(t("menu.main"), cb.menu("main"));
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseEmergencyContacts, type EmergencyContact } from "../emergency/contacts.js";
 import { LANGUAGES } from "../i18n/languages.js";
 
 /** An admin as written in `ADMINS`: which messenger, and the id on it. */
@@ -60,6 +62,24 @@ const schema = z
     ADMINS: adminList,
     STAFF_GROUP: optional(z.string().regex(/^-\d{1,20}$/, "must be a Telegram group's chat id, e.g. -1001234567890")),
     DEFAULT_LANGUAGE: z.enum(LANGUAGES).default("ru"),
+    /** Read and checked here, at start-up: the bot shows these numbers to people in custody. */
+    EMERGENCY_CONTACTS_FILE: optional(z.string().min(1))
+      .transform((path, ctx): EmergencyContact[] => {
+        if (path === undefined) return [];
+        let text: string;
+        try {
+          text = readFileSync(path, "utf8");
+        } catch {
+          ctx.addIssue({ code: "custom", message: "cannot be read (is the path right?)" });
+          return z.NEVER;
+        }
+        try {
+          return parseEmergencyContacts(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: `${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }),
     RETENTION_INTAKE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     RETENTION_CASE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     RETENTION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
+import { sendContacts } from "./contacts.js";
 import { useLanguage } from "./language.js";
 
 /**
@@ -18,9 +19,13 @@ export async function sendChecklist(ctx: BotContext, related: string[] = []): Pr
   await ctx.reply(parts.join("\n\n"), { reply_markup: emergencyKeyboard(ctx.t, related.slice(0, 3)) });
 }
 
-/** `/sos` and the emergency button: they work in any state, mid-conversation too. */
-export function emergencyCommands(): Composer<BotContext> {
+/** `/sos`, the emergency button and "Who can I call?": they work in any state, mid-conversation too. */
+export function emergencyCommands(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  composer.callbackQuery(cb.contacts, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await sendContacts(ctx, deps);
+  });
   composer.command("sos", (ctx) => sendChecklist(ctx));
   composer.callbackQuery(cb.emergency, async (ctx) => {
     await ctx.answerCallbackQuery();

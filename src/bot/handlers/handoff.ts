@@ -4,6 +4,7 @@ import { pseudonymIn } from "../../staff/staff.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
+import { contactLines } from "./contacts.js";
 import { sendChecklist } from "./emergency.js";
 
 /** What the person is told about an urgent alert: exactly who got it, or that nobody could. */
@@ -26,7 +27,10 @@ export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boole
   if (volunteer) {
     await ctx.reply(ctx.t("handoff.with_volunteer", { name: pseudonymIn(volunteer.pseudonym, ctx.language), ref: c.ref }));
   } else if (alerted) {
-    await ctx.reply(`${alertStatus(ctx, alerted, c.ref)}\n\n${ctx.t("handoff.meanwhile")}`, {
+    // Whom to call while waiting, if the desk configured anyone: two at most, to stay short.
+    const call = contactLines(ctx, deps, 2);
+    const parts = [alertStatus(ctx, alerted, c.ref), ctx.t("handoff.meanwhile"), ...(call.length > 0 ? [[ctx.t("contacts.title"), ...call].join("\n")] : [])];
+    await ctx.reply(parts.join("\n\n"), {
       reply_markup: next.text(ctx.t("menu.privacy"), cb.menu("privacy")),
     });
   } else {
