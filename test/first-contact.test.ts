@@ -141,6 +141,19 @@ describe("a first contact", () => {
     expect(replies.at(-1)!.text).toBe(t("en")("travel.choose"));
   });
 
+  it("answers a first question at once in each language", async () => {
+    desk = await createTestDesk();
+    const questions: Record<Language, string> = { en: "how long does the ccf take to answer", ru: "сколько ждать ответа от ccf", be: "колькі чакаць адказу ад камісіі" };
+    for (const [i, lang] of LANGUAGES.entries()) {
+      const person = desk.chat.user({ id: 6100 + i });
+      const replies = await person.send(questions[lang]);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.text).toContain(t(lang)("entries.ccf-how-long.a", { ns: "faq" }));
+      expect(replies[0]!.buttons.flat().map((b) => b.text)).toContain(t(lang)("language.current", { name: t(lang)(`language.names.${lang}`) }));
+    }
+    expect(desk.contactCount()).toBe(0);
+  });
+
   it("greets a greeting in the person's language, with the menu", async () => {
     desk = await createTestDesk();
     const person = desk.chat.user({ id: 6002 });
@@ -164,9 +177,40 @@ describe("a first contact", () => {
 });
 
 describe("the message budget", () => {
-  it("keeps every FAQ answer within what a phone shows, in every language", () => {
+  it("keeps every FAQ answer within what a phone shows, in every language, naming the CCF in full once at most", () => {
+    const fullName: Record<Language, RegExp> = { en: /Commission for the Control of/g, ru: /Комисси\S* по контролю/g, be: /Камісі\S* па кантролі/g };
     for (const lang of LANGUAGES) {
-      for (const entry of FAQ_ENTRIES) expect(answerText(t(lang), entry.id).length, `${lang} ${entry.id}`).toBeLessThanOrEqual(ANSWER_BUDGET);
+      for (const entry of FAQ_ENTRIES) {
+        const text = answerText(t(lang), entry.id);
+        expect(text.length, `${lang} ${entry.id}`).toBeLessThanOrEqual(ANSWER_BUDGET);
+        expect((text.match(fullName[lang]) ?? []).length, `${lang} ${entry.id}`).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it("keeps every message of the everyday flows within it, in every language", async () => {
+    desk = await createTestDesk();
+    for (const [i, lang] of LANGUAGES.entries()) {
+      const person = desk.chat.user({ id: 9000 + i, languageCode: lang });
+      const seen = [
+        ...(await person.send("/start")),
+        ...(await person.press(t(lang)(`language.names.${lang}`))),
+        ...(await person.press(t(lang)("privacy.agree"))),
+        ...(await person.press(t(lang)("menu.faq"))),
+        ...(await person.press(t(lang)("topics.ccf", { ns: "faq" }))),
+        ...(await person.press(t(lang)("entries.ccf-how-long.q", { ns: "faq" }))),
+        ...(await person.send("/menu")),
+        ...(await person.press(t(lang)("menu.travel"))),
+        ...(await person.send("/menu")),
+        ...(await person.press(t(lang)("menu.lawyer"))),
+        ...(await person.send("/mydata")),
+        ...(await person.send("/privacy")),
+        ...(await person.send("/help")),
+        ...(await person.send("/sos")),
+      ];
+      expect(seen.length).toBeGreaterThanOrEqual(14);
+      for (const m of seen) expect(m.text.length, `${lang}: ${m.text.slice(0, 60)}`).toBeLessThanOrEqual(ANSWER_BUDGET);
+      expect(seen.at(-1)!.text.length).toBeLessThanOrEqual(EMERGENCY_BUDGET);
     }
   });
 });
