@@ -85,6 +85,30 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(fake.calls.filter((c) => c.method === "sendMessage" && c.chatId === stranger.id)).toHaveLength(1);
   });
 
+  it("greets, keeps a request through a refusal of consent, and answers a second lawyer request with where the case stands", async () => {
+    await start();
+    const person = { id: 4545, language_code: "en" };
+    const [hello] = await exchange(person.id, textUpdate(person, "hello"));
+    expect(hello!.text).toBe(en("smalltalk.greeting"));
+    const [, notice] = await exchange(person.id, callbackUpdate(person, button(hello!, en("menu.lawyer")), hello!.messageId), 2);
+    expect(notice!.buttons.flat().map((b) => b.text)).toEqual([en("privacy.agree"), en("privacy.decline")]);
+    const declined = await exchange(person.id, callbackUpdate(person, button(notice!, en("privacy.decline")), notice!.messageId), 2);
+    expect(declined[0]!.text).toBe(en("privacy.declined"));
+    expect(desk.contactCount()).toBe(0);
+    const menu = declined[1]!;
+    const [, again] = await exchange(person.id, callbackUpdate(person, button(menu, en("menu.lawyer")), menu.messageId), 2);
+    const [opened] = await exchange(person.id, callbackUpdate(person, button(again!, en("privacy.agree")), again!.messageId), 2);
+    expect(opened!.text).toBe(en("privacy.agreed"));
+    const queued = fake.sentTo(person.id).at(-1)!;
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(queued.text)![0];
+    expect(queued.text).toContain(en("handoff.opened", { ref }));
+    const [second] = await exchange(person.id, callbackUpdate(person, button(queued, en("menu.main")), queued.messageId));
+    const [joined] = await exchange(person.id, callbackUpdate(person, button(second!, en("menu.lawyer")), second!.messageId));
+    expect(joined!.text).toContain(en("handoff.joined_existing", { ref }));
+    expect(joined!.buttons.flat().map((b) => b.text)).toEqual([en("menu.intake"), en("menu.main")]);
+    for (const m of fake.sentTo(person.id)) expect(m.text.length).toBeLessThanOrEqual(1200);
+  });
+
   it("waits out a 429 for retry_after seconds and then delivers exactly once", async () => {
     await start();
     fake.fail({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
