@@ -289,18 +289,35 @@ describe("emergency contacts the desk configures", () => {
     return createTestDesk({ EMERGENCY_CONTACTS_FILE: path });
   }
 
-  it("shows them under the checklist, nearest first, and after the alert", async () => {
+  it("shows those for everywhere under the checklist and after the alert, when the person's country is not known", async () => {
     desk = await withContacts(file);
     const person = desk.chat.user({ id: 8000, languageCode: "ru" });
     await person.send(DETAINED.ru);
     const [list] = await person.press(t("ru")("contacts.button"));
     expect(list!.text.split("\n")[0]).toBe(t("ru")("contacts.title"));
     expect(list!.text).toContain("Desk hotline: +000 000 001 (24/7)");
-    expect(list!.text).toContain("Vilnius hotline: +000 000 003");
+    // A city's lawyer is no help elsewhere: without a country, only those for everywhere.
+    expect(list!.text).not.toContain("Vilnius hotline");
+    expect(list!.text).not.toContain("Warsaw");
     const [status] = await person.press(t("ru")("emergency.handoff"));
     expect(status!.text).toContain(t("ru")("contacts.title"));
     expect(status!.text).toContain("Desk hotline");
     expect(status!.text.length).toBeLessThanOrEqual(EMERGENCY_BUDGET);
+  });
+
+  it("puts the person's own country first once the questionnaire names it", async () => {
+    desk = await withContacts(file);
+    const person = desk.chat.user({ id: 8002, languageCode: "ru" });
+    await person.send("/start");
+    await person.press("Русский");
+    await person.press(t("ru")("privacy.agree"));
+    await person.press(t("ru")("menu.intake"));
+    await person.press(t("ru")("intake.choice.country.PL"));
+    const [list] = await person.pressData("sos:contacts");
+    const lines = list!.text.split("\n");
+    expect(lines[1]).toBe("• Lawyer on call, Warsaw: +000 000 002 (9–21) Russian spoken");
+    expect(lines[2]).toBe("• Desk hotline: +000 000 001 (24/7)");
+    expect(list!.text).not.toContain("Vilnius");
   });
 
   it("says plainly that there are none when none are configured", async () => {

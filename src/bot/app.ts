@@ -13,7 +13,8 @@ import { relay, relayCommands } from "./handlers/relay.js";
 import { broadcastCommand, staffCommands } from "./handlers/staff.js";
 import { travel } from "./handlers/travel.js";
 import { emergency, emergencyCommands } from "./handlers/emergency.js";
-import { answerFreeText, faqHandlers } from "./handlers/faq.js";
+import { words } from "../faq/fold.js";
+import { answerFreeText, faqHandlers, LANGUAGE_EVIDENCE } from "./handlers/faq.js";
 import { forget } from "./handlers/forget.js";
 import { menu } from "./handlers/menu.js";
 import { askLanguage, onboarding } from "./handlers/onboarding.js";
@@ -73,11 +74,15 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     if (text.startsWith("/")) return await ctx.reply(ctx.t("help.text"));
     // Staff in a case were relayed above; outside one, their text is not a question to answer.
     if (ctx.staff) return await ctx.reply(ctx.t("staff.outside_case"));
+    // Whatever was waiting for consent is dropped once the person moves on.
+    delete ctx.session.pendingAction;
     if (!ctx.session.languageChosen) {
-      // Answer first, in the language the message is written in; ask the
-      // language only when there is nothing to tell it by, and only once.
+      // Answer first, in the language the message is written in. With nothing
+      // to tell it by ("ok", "👍"), ask the language once, and otherwise answer
+      // in the messenger's language without settling on it.
       const u = deps.faq.understand(text);
-      if (u.purpose === "none" && !ctx.session.languageAsked) {
+      if (u.purpose === "none" && words(text).length < LANGUAGE_EVIDENCE) {
+        if (ctx.session.languageAsked) return await answerFreeText(ctx, deps, text);
         ctx.session.languageAsked = true;
         return await askLanguage(ctx);
       }

@@ -17,8 +17,6 @@ export interface SessionData {
   languageChosen?: boolean;
   /** The language picker was shown unasked once (a first message gave nothing to tell the language by). */
   languageAsked?: boolean;
-  /** The FAQ entry to answer once onboarding is through (first message was a question). */
-  pending?: string;
   /** What the person asked for before consenting: it goes ahead right after they agree. */
   pendingAction?: "intake" | "lawyer" | "travel";
   /** The one-line emergency notice was shown: the urgent button may now store a case on its own. */

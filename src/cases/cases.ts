@@ -130,7 +130,7 @@ export class Cases {
   }
 
   ofContact(contactId: string): CaseView[] {
-    return this.db.select().from(cases).where(eq(cases.contactId, contactId)).all().map((row) => this.#view(row));
+    return this.db.select().from(cases).where(eq(cases.contactId, contactId)).orderBy(cases.createdAt).all().map((row) => this.#view(row));
   }
 
   ofVolunteer(volunteerId: string): CaseView[] {

@@ -45,13 +45,13 @@ export function parseEmergencyContacts(text: string): EmergencyContact[] {
 
 /**
  * The contacts for a person: those of their country first, then those for
- * everywhere (every country's, when theirs is not known); those speaking
- * their language before the others in each.
+ * everywhere (only those, when theirs is not known: a Warsaw lawyer is no help
+ * in Berlin); those speaking their language before the others in each.
  */
 export function contactsFor(all: readonly EmergencyContact[], country: string | undefined, language: Language, limit = 3): EmergencyContact[] {
   const rank = (c: EmergencyContact) => (c.country === country ? 0 : c.country === "any" ? 2 : 4) + (c.languages.includes(language) ? 0 : 1);
   return all
-    .filter((c) => country === undefined || c.country === country || c.country === "any")
+    .filter((c) => c.country === country || c.country === "any")
     .sort((a, b) => rank(a) - rank(b))
     .slice(0, limit);
 }

@@ -56,7 +56,8 @@ let trained: QuestionMatcher | undefined;
 
 /**
  * Trains the matcher on the corpus and the catalog's questions, once per
- * process: both are fixed while it runs, and the model only reads after training.
+ * process: both are fixed while it runs, and the model only reads after
+ * training. Later calls return the same matcher, whatever `i18n` they pass.
  */
 export function createQuestionMatcher(i18n: i18n): QuestionMatcher {
   return (trained ??= new QuestionMatcher(trainingExamples(i18n)));

@@ -7,15 +7,13 @@ export class FeatureTable {
   #keys = new Int32Array(1024).fill(-1);
   #values = new Int32Array(1024);
   #mask = 1023;
+  /** Top bits of the product pick the slot: the low bits of a product mix nothing. */
+  #shift = 22;
   #size = 0;
-
-  get size(): number {
-    return this.#size;
-  }
 
   /** The number of `hash`, or -1. */
   get(hash: number): number {
-    for (let i = Math.imul(hash, 0x9e3779b1) & this.#mask; ; i = (i + 1) & this.#mask) {
+    for (let i = (Math.imul(hash, 0x9e3779b1) >>> this.#shift); ; i = (i + 1) & this.#mask) {
       const key = this.#keys[i]!;
       if (key === hash) return this.#values[i]!;
       if (key === -1) return -1;
@@ -25,7 +23,7 @@ export class FeatureTable {
   /** Numbers `hash` if new; returns its number. */
   add(hash: number, next: number): number {
     if (2 * (this.#size + 1) > this.#keys.length) this.#resize();
-    for (let i = Math.imul(hash, 0x9e3779b1) & this.#mask; ; i = (i + 1) & this.#mask) {
+    for (let i = (Math.imul(hash, 0x9e3779b1) >>> this.#shift); ; i = (i + 1) & this.#mask) {
       const key = this.#keys[i]!;
       if (key === hash) return this.#values[i]!;
       if (key === -1) {
@@ -43,6 +41,7 @@ export class FeatureTable {
     this.#keys = new Int32Array(keys.length * 2).fill(-1);
     this.#values = new Int32Array(keys.length * 2);
     this.#mask = keys.length * 2 - 1;
+    this.#shift--;
     this.#size = 0;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.add(keys[i]!, values[i]!);
   }

@@ -53,20 +53,3 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
-
-let last: { text: string; tokens: readonly string[] } | undefined;
-
-/**
- * Splits into folded word tokens; digits stay, everything else separates.
- * The last result is kept: emergency detection and the matcher read the same message.
- */
-export function tokenize(text: string): readonly string[] {
-  if (last?.text === text) return last.tokens;
-  const tokens: string[] = [];
-  for (const word of words(text)) {
-    const token = foldCached(word);
-    if (token.length > 0) tokens.push(token);
-  }
-  last = { text, tokens };
-  return tokens;
-}

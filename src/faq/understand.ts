@@ -1,6 +1,6 @@
 import { detentionCues } from "../emergency/detect.js";
 import type { Language } from "../i18n/languages.js";
-import type { Example, Intent } from "./corpus.js";
+import { INTENTS, type Example, type Intent } from "./corpus.js";
 import { LinearModel, DEFAULT_TRAINING, type TrainingOptions } from "./linear-model.js";
 import { BoundedMap } from "../cache/bounded-map.js";
 import { foldCached } from "./fold.js";
@@ -58,14 +58,14 @@ export interface Tuning {
 /** Chosen by five-fold cross-validation on the corpus (`npm run faq:eval -- --cv`), never on the held-out set. */
 export const DEFAULT_TUNING: Tuning = {
   sharpness: 12, sure: 0.5, margin: 0.15, maybe: 0.15, alternative: 0.05,
-  alarm: 0.15, alarmWhenHeld: 0.05, alarmWithCue: 0, alarmAgainstCue: 0.9,
+  alarm: 0.15, alarmWhenHeld: 0.05, alarmWithCue: 0.02, alarmAgainstCue: 0.9,
 };
 
 const LANGUAGE_OF = { en: "en", ru: "ru", be: "be", "ru-Latn": "ru", "be-Latn": "be" } as const;
 const LANGUAGE_CLASSES: Language[] = ["en", "ru", "be"];
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 const BELARUSIAN_LETTERS = /[іўІЎ]/;
-const NON_FAQ: readonly string[] = ["greeting", "thanks", "goodbye", "distress", "emergency", "none"] satisfies Intent[];
+const NON_FAQ: readonly string[] = INTENTS;
 
 /**
  * Understands free text: which FAQ entry answers it, or which intent it is,
@@ -96,22 +96,13 @@ export class QuestionMatcher {
     this.#scores = new Float64Array(this.#labels.length);
   }
 
-  /** Every label the model knows: FAQ entry ids and intents. */
-  get labels(): readonly string[] {
-    return this.#labels;
-  }
-
   understand(text: string): Understanding {
     if (this.#last?.text === text) return this.#last.understanding;
-    const understanding = this.#decide(text);
+    // Frozen: the same object is handed out again for the same text.
+    const understanding = Object.freeze(this.#decide(text));
+    Object.freeze(understanding.alternatives);
     this.#last = { text, understanding };
     return understanding;
-  }
-
-  /** Each label's probability for `text`, in `labels` order. */
-  probabilities(text: string): Float64Array<ArrayBuffer> {
-    this.#score(text);
-    return this.#probabilities();
   }
 
   /**
@@ -150,7 +141,7 @@ export class QuestionMatcher {
     return known;
   }
 
-  /** The share of a word as typed; undefined for one that folds to nothing (see `tokenize`). */
+  /** The share of a word as typed; undefined for one that folds to nothing (a lone "ъ"). */
   #share(typed: string): WordShare | undefined {
     let share = this.#words.get(typed);
     if (share) return share;
@@ -198,8 +189,8 @@ export class QuestionMatcher {
     const emergency = this.#labels.indexOf("emergency");
     const alarm = emergency < 0 ? 0 : p[emergency]!;
     // The rules are read only where they can change the outcome.
-    const cues = alarm >= t.alarmWithCue ? detentionCues(text) : undefined;
-    if (cues && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.held && !cues.notLive && alarm >= t.alarmWhenHeld) || (cues.live && alarm >= t.alarmWithCue))) {
+    const cues = alarm >= Math.min(t.alarmWithCue, t.alarmWhenHeld, t.alarm, t.alarmAgainstCue) ? detentionCues(text) : undefined;
+    if (cues && !cues.denied && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.held && !cues.notLive && alarm >= t.alarmWhenHeld) || (cues.live && alarm >= t.alarmWithCue))) {
       return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: ids.slice(0, 3), language };
     }
 

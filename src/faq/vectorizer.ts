@@ -1,7 +1,7 @@
 import { FeatureTable } from "./feature-table.js";
 import { FeatureBuffer, features, wordFeatures, wordHash } from "./features.js";
 
-/** A sparse, unit-length vector: feature numbers and their weights. */
+/** A sparse vector: feature numbers and their weights (unit length when no feature repeats). */
 export interface SparseVector {
   index: Int32Array;
   value: Float64Array;
@@ -29,7 +29,7 @@ export class Vectorizer {
   readonly #number = new FeatureTable();
   #idf = new Float64Array(0);
   /** The weight of a feature no training text had: rarer than any that one had. */
-  unknownIdf = 0;
+  #unknownIdf = 0;
   readonly #buffer = new FeatureBuffer();
 
   /** How many features the training texts had. */
@@ -37,8 +37,9 @@ export class Vectorizer {
     return this.#idf.length;
   }
 
-  /** Learns the features and their weights from `texts`, and returns the texts' vectors. */
+  /** Learns the features and their weights from `texts`, and returns the texts' vectors. Called once, on a new vectorizer. */
   fit(texts: readonly string[]): SparseVector[] {
+    if (this.#idf.length > 0) throw new Error("a vectorizer is fitted once");
     const df: number[] = [];
     // Per feature number, the current text's sum and sum of squares of weights (zero between texts).
     let sums = new Float64Array(4096);
@@ -79,7 +80,7 @@ export class Vectorizer {
     }
     const docs = texts.length;
     this.#idf = Float64Array.from(df, (d) => Math.log((docs + 1) / (d + 1)) + 1);
-    this.unknownIdf = Math.log(docs + 1) + 1;
+    this.#unknownIdf = Math.log(docs + 1) + 1;
     return found.map(({ index, sum, square }) => {
       let length = 0;
       for (let k = 0; k < index.length; k++) {
@@ -100,7 +101,7 @@ export class Vectorizer {
 
   /** The weight of feature number `n` (-1: unknown). */
   idf(n: number): number {
-    return n < 0 ? this.unknownIdf : this.#idf[n]!;
+    return n < 0 ? this.#unknownIdf : this.#idf[n]!;
   }
 
   /** The features of a folded word. */

@@ -5,6 +5,7 @@ import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 import { pseudonymIn, type Staff, type StaffMember } from "../staff/staff.js";
 import type { CarriedFile, Outbox, RelayPayload, Send } from "./outbox.js";
 
@@ -20,6 +21,8 @@ export interface DeskOptions {
   /** The language for admins the bot has not met yet. */
   defaultLanguage: string;
 }
+
+const key = (a: Address) => `${a.messenger}:${a.chatId}`;
 
 /** Who an urgent case was announced to. */
 export interface Alerted {
@@ -37,6 +40,8 @@ export interface Alerted {
  */
 export class HandoffDesk {
   #send: Send | undefined;
+  /** Per urgent case, whom its last alert went to: what the person is told. */
+  readonly #alerts = new BoundedMap<string, { at: number; volunteers: Set<string>; admins: Set<string>; group: Set<string> }>(1_000);
 
   constructor(
     private readonly cases: Cases,
@@ -88,6 +93,9 @@ export class HandoffDesk {
       }
       return;
     }
+    // An alert that did not arrive no longer counts as one (see `alerted`).
+    const alert = this.#alerts.get(caseId);
+    if (alert && !payload.toPerson) for (const kind of [alert.volunteers, alert.admins, alert.group]) kind.delete(key(payload.to));
     if (payload.notify) this.outbox.enqueue(caseId, { to: payload.notify.to, text: this.#t(payload.notify.language)("relay.failed", { ref: c.ref }), toPerson: !payload.toPerson });
     this.log.warn({ reason }, "relay message given up");
   }
@@ -109,32 +117,51 @@ export class HandoffDesk {
    * their intake so far. An urgent one is announced at once, unless a
    * volunteer already has it; `alerted` says who was told.
    */
-  requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember; alerted?: Alerted } {
+  requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
     const draft = this.drafts.load(contact.id);
     const existing = this.cases.activeOf(contact.id);
     const summary = draft ? { answers: draft.draft.answers, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
     const result = this.cases.openOrJoin(contact.id, summary, urgent);
     const volunteer = result.case.volunteerId ? this.staff.byId(result.case.volunteerId) : undefined;
-    const alerted = urgent && !volunteer ? this.alertOnDuty(result.case) : undefined;
-    return { ...result, volunteer, alerted };
+    if (urgent && volunteer) {
+      // The volunteer who has the case hears that it is urgent now.
+      const t = this.#t(volunteer.language);
+      this.#toStaff(result.case, volunteer, t("alert.urgent", { ref: result.case.ref, ...this.describe(result.case, t) }));
+    } else if (urgent) {
+      // A second tap within the re-alert interval does not ring everyone again.
+      const last = this.#alerts.get(result.case.id);
+      if (!last || this.now() - last.at >= this.options.realertMs) this.alertOnDuty(result.case);
+    }
+    return { ...result, volunteer };
+  }
+
+  /**
+   * Who the last alert about a case reached: those it was sent to, less those
+   * whose delivery has failed since. Undefined if none was sent.
+   */
+  alerted(caseId: string): Alerted | undefined {
+    const sent = this.#alerts.get(caseId);
+    return sent && { volunteers: sent.volunteers.size, admins: sent.admins.size, group: sent.group.size > 0 };
   }
 
   /**
    * Tells every on-duty volunteer about an urgent case, and the staff group if
    * there is one; with no volunteer on duty, the admins instead.
    */
-  alertOnDuty(c: CaseView): Alerted {
+  alertOnDuty(c: CaseView): void {
+    const sent = { at: this.now(), volunteers: new Set<string>(), admins: new Set<string>(), group: new Set<string>() };
     const onDuty = this.staff.onDuty();
     for (const member of onDuty) {
       const t = this.#t(member.language);
       this.#toStaff(c, member, t("alert.urgent", { ref: c.ref, ...this.describe(c, t) }));
+      sent.volunteers.add(key(member.address));
     }
-    let admins = 0;
     if (onDuty.length === 0) {
-      for (const admin of this.staff.adminAddresses()) {
-        const t = this.#t(admin.language ?? this.options.defaultLanguage);
+      // Only admins who have written to the bot: a messenger lets it write to no one else.
+      for (const admin of this.staff.list().filter((m) => m.role === "admin")) {
+        const t = this.#t(admin.language);
         this.outbox.enqueue(c.id, { to: admin.address, text: t("alert.urgent_nobody_on_duty", { ref: c.ref, ...this.describe(c, t) }), toPerson: false });
-        admins++;
+        sent.admins.add(key(admin.address));
       }
     }
     const group = this.options.staffGroup;
@@ -142,9 +169,10 @@ export class HandoffDesk {
       // Only what /queue shows; cases are taken in a private chat, where the role is checked.
       const t = this.#t(group.language);
       this.outbox.enqueue(c.id, { to: group.address, text: t("alert.urgent_group", { ref: c.ref, ...this.describe(c, t) }), toPerson: false });
+      sent.group.add(key(group.address));
     }
+    this.#alerts.set(c.id, sent);
     this.cases.markAlerted(c.id);
-    return { volunteers: onDuty.length, admins, group: group !== undefined };
   }
 
   /** Announces again every urgent case still waiting since the last alert. */

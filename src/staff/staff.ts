@@ -35,7 +35,7 @@ const NAMES = ["Anna", "Maks", "Ola", "Ian", "Lena", "Pavel", "Vera", "Artur", "
 /** The same names as Russian and Belarusian readers write them. */
 const IN_CYRILLIC: Record<string, Record<string, string>> = {
   ru: { Anna: "Анна", Maks: "Макс", Ola: "Оля", Ian: "Ян", Lena: "Лена", Pavel: "Павел", Vera: "Вера", Artur: "Артур", Nina: "Нина", Oleg: "Олег", Rita: "Рита", Marat: "Марат", Zoja: "Зоя", Boris: "Борис", Inga: "Инга", Denis: "Денис" },
-  be: { Anna: "Ганна", Maks: "Макс", Ola: "Оля", Ian: "Ян", Lena: "Лена", Pavel: "Павел", Vera: "Вера", Artur: "Артур", Nina: "Ніна", Oleg: "Алег", Rita: "Рыта", Marat: "Марат", Zoja: "Зоя", Boris: "Барыс", Inga: "Інга", Denis: "Дзяніс" },
+  be: { Anna: "Ганна", Maks: "Макс", Ola: "Воля", Ian: "Ян", Lena: "Лена", Pavel: "Павел", Vera: "Вера", Artur: "Артур", Nina: "Ніна", Oleg: "Алег", Rita: "Рыта", Marat: "Марат", Zoja: "Зоя", Boris: "Барыс", Inga: "Інга", Denis: "Дзяніс" },
 };
 
 /** A pseudonym as a reader of `language` would write it ("Vera" → "Вера"), any number after it kept. */
@@ -149,19 +149,6 @@ export class Staff {
 
   onDuty(): StaffMember[] {
     return this.list().filter((m) => m.onDuty);
-  }
-
-  /**
-   * Where admins can be reached: registered admins, and those named in
-   * `ADMINS` who have not written to the bot yet (their language unknown).
-   */
-  adminAddresses(): { address: Address; language?: string }[] {
-    const registered = this.list().filter((m) => m.role === "admin");
-    const known = new Set(registered.map((m) => `${m.address.messenger}:${m.address.chatId}`));
-    return [
-      ...registered.map((m) => ({ address: m.address, language: m.language })),
-      ...this.admins.filter((a) => !known.has(`${a.messenger}:${a.id}`)).map((a) => ({ address: { messenger: a.messenger, chatId: a.id } })),
-    ];
   }
 
   #hash(code: string): Buffer {

@@ -75,7 +75,7 @@ function replyTo(ctx: BotContext, t: TFunction, u: Understanding): { text: strin
 const MAX_QUESTION = 1500;
 
 /** Fewer words than this say too little to tell a language by. */
-const LANGUAGE_EVIDENCE = 3;
+export const LANGUAGE_EVIDENCE = 3;
 
 /**
  * Replies to free text: the answer, "did you mean", small talk, or one plain

@@ -7,6 +7,9 @@ import { cb } from "../keyboards.js";
 import { contactLines } from "./contacts.js";
 import { sendChecklist } from "./emergency.js";
 
+/** How long the person waits for alerts to be handed to the messengers before being told whom they reached. */
+const ALERT_WAIT_MS = 5_000;
+
 /** What the person is told about an urgent alert: exactly who got it, or that nobody could. */
 function alertStatus(ctx: BotContext, alerted: Alerted, ref: string): string {
   if (alerted.volunteers > 0) return ctx.t("handoff.alert_volunteers", { count: alerted.volunteers, ref });
@@ -18,14 +21,15 @@ function alertStatus(ctx: BotContext, alerted: Alerted, ref: string): string {
 /** "Talk to a lawyer" (urgent from the emergency path): opens or joins the person's case and says what happened. */
 export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boolean): Promise<void> {
   const contact = ctx.contact!;
-  const { case: c, opened, volunteer, alerted } = deps.desk.requestHuman(contact, urgent);
-  // Alerts leave before the person is told that they did.
-  await deps.desk.kick();
+  const { case: c, opened, volunteer } = deps.desk.requestHuman(contact, urgent);
+  // Alerts leave before the person is told whom they reached; a slow messenger holds the reply up only so long.
+  await Promise.race([deps.desk.kick(), new Promise((resolve) => setTimeout(resolve, ALERT_WAIT_MS).unref())]);
+  const alerted = urgent && !volunteer ? (deps.desk.alerted(c.id) ?? { volunteers: 0, admins: 0, group: false }) : undefined;
   const described = Object.keys(c.summary.answers).length > 0;
   const next = new InlineKeyboard();
   if (!described && !volunteer) next.text(ctx.t("menu.intake"), cb.menu("intake")).row();
   if (volunteer) {
-    await ctx.reply(ctx.t("handoff.with_volunteer", { name: pseudonymIn(volunteer.pseudonym, ctx.language), ref: c.ref }));
+    await ctx.reply(ctx.t(urgent ? "handoff.with_volunteer_urgent" : "handoff.with_volunteer", { name: pseudonymIn(volunteer.pseudonym, ctx.language), ref: c.ref }));
   } else if (alerted) {
     // Whom to call while waiting, if the desk configured anyone: two at most, to stay short.
     const call = contactLines(ctx, deps, 2);
@@ -44,11 +48,14 @@ export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boole
  * (a case reference and the language are stored) and sends the alert.
  */
 export async function alertNow(ctx: BotContext, deps: AppDeps): Promise<void> {
+  // Staff are not people with cases; they have /queue and /take.
+  if (ctx.staff) return void (await ctx.reply(ctx.t("staff.outside_case")));
   // A button pressed without the notice above it (forged, or from elsewhere) gets the notice first.
   if (!ctx.contact && !ctx.session.emergencyNoticeShown) return await sendChecklist(ctx);
   if (!ctx.contact) {
     ctx.contact = deps.contacts.consent(ctx.address, ctx.language);
     ctx.session.consent = true;
+    delete ctx.session.emergencyNoticeShown;
   }
   await requestHuman(ctx, deps, true);
 }

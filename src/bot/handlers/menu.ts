@@ -23,6 +23,8 @@ export function menu(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget|privacy)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const item = ctx.match[1]!;
+    // A new choice replaces whatever was waiting for consent.
+    delete ctx.session.pendingAction;
     if (NEEDS_CONSENT.has(item) && !ctx.contact) return await askConsentFor(ctx, deps, item as "intake" | "lawyer" | "travel");
     switch (item) {
       case "main": return await sendMenu(ctx);

@@ -4,7 +4,6 @@ import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { languageKeyboard, mainMenu } from "../keyboards.js";
 import { sendPrivacy } from "./privacy.js";
-import { sendAnswer } from "./faq.js";
 import { INTAKE } from "../conversations/intake.js";
 import { requestHuman } from "./handoff.js";
 import { useLanguage } from "./language.js";
@@ -18,18 +17,15 @@ export async function sendMenu(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("menu.title"), { reply_markup: mainMenu(ctx.t) });
 }
 
-/** After the consent answer: what the person asked for, the question that started it all, or the menu. */
+/** After the consent answer: what the person asked for, or the menu. */
 async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<void> {
-  const pending = ctx.session.pending;
   const action = ctx.session.pendingAction;
-  delete ctx.session.pending;
   delete ctx.session.pendingAction;
   if (action && ctx.contact) {
     if (action === "lawyer") return await requestHuman(ctx, deps, false);
     if (action === "travel") return await askPlaces(ctx, deps);
     return await ctx.conversation.enter(INTAKE, ctx.contact.id, ctx.language);
   }
-  if (pending) await sendAnswer(ctx, pending);
   await sendMenu(ctx);
 }
 

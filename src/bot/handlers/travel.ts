@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { ALL, isPlace, togglePlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { addPlaces, consentKeyboard } from "../keyboards.js";
+import { addPlaces } from "../keyboards.js";
 import { askConsentFor } from "./privacy.js";
 
 function placesKeyboard(ctx: BotContext, chosen: string[]): InlineKeyboard {
