@@ -4,6 +4,7 @@ import { answerText } from "../src/bot/handlers/faq.js";
 import { createI18n } from "../src/i18n/i18n.js";
 import { LANGUAGES, type Language } from "../src/i18n/languages.js";
 import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
+import { DeliveryError } from "../src/transports/virtual/types.js";
 import { FAKE_TOKEN } from "./helpers/fake-telegram.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
 
@@ -79,6 +80,23 @@ describe("the emergency path", () => {
     expect(status).toBe(`${t("ru")("handoff.alert_admins", { count: 1, ref })}\n\n${t("ru")("handoff.meanwhile")}`);
     expect(admin.last()!.text).toContain(ref);
     expect(admin.last()!.text).toContain(`/take ${ref}`);
+  });
+
+  it("does not count an alert that did not arrive, nor ring everyone again on a second tap", async () => {
+    desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}` });
+    const telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+    await admin.send("/help");
+    // The only admin has blocked the bot: the alert to them fails.
+    telegram.failNext(ADMIN, new DeliveryError(403, "Forbidden: bot was blocked by the user"));
+    const person = telegram.user({ id: 2100, languageCode: "en" });
+    const { status } = await detained(person, "en");
+    const ref = /\b[A-Z0-9]{3}-[A-Z0-9]{3}\b/.exec(status)![0];
+    expect(status).toBe(`${t("en")("handoff.alert_nobody", { ref })}\n\n${t("en")("handoff.meanwhile")}`);
+    const onDuty = await volunteer(telegram, 2101, true);
+    const before = onDuty.messages.length;
+    await person.press(t("en")("emergency.handoff"));
+    expect(onDuty.messages.length).toBe(before);
   });
 
   it("with only a staff group, posts there and says so", async () => {
