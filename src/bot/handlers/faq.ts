@@ -4,7 +4,9 @@ import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/cat
 import catalogFile from "../../faq/catalog.json" with { type: "json" };
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 import { words } from "../../faq/fold.js";
+import { translators } from "./context-setup.js";
 import type { Understanding } from "../../faq/understand.js";
 import { afterAnswer, cb, didYouMean, distressKeyboard, emergencyKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
 
@@ -71,6 +73,25 @@ function replyTo(ctx: BotContext, t: TFunction, u: Understanding): { text: strin
   return { text: t("faq.no_match"), markup: noMatchKeyboard(t) };
 }
 
+const extended = new WeakMap<InlineKeyboard, WeakMap<TFunction, Map<string, InlineKeyboard>>>();
+const NO_BUTTONS = new InlineKeyboard();
+
+/**
+ * `markup` with one more button on a row of its own, built once per keyboard,
+ * language and `key` (keyboards are shared; translating its label costs more
+ * than the rest of the reply).
+ */
+function withRow(markup: InlineKeyboard | undefined, t: TFunction, key: string, label: () => string, data = key): InlineKeyboard {
+  const base = markup ?? NO_BUTTONS;
+  let byLanguage = extended.get(base);
+  if (!byLanguage) extended.set(base, (byLanguage = new WeakMap()));
+  let known = byLanguage.get(t);
+  if (!known) byLanguage.set(t, (known = new BoundedMap(100)));
+  let kb = known.get(key);
+  if (!kb) known.set(key, (kb = base.clone().row().text(label(), data)));
+  return kb;
+}
+
 /** Longer than this is a letter, not a question: the person is asked to put it shortly or tell a volunteer. */
 const MAX_QUESTION = 1500;
 
@@ -87,13 +108,14 @@ export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: strin
   if (text.length > MAX_QUESTION) return void (await ctx.reply(ctx.t("errors.too_long"), { reply_markup: noMatchKeyboard(ctx.t) }));
   const u = deps.faq.understand(text);
   const elsewhere = u.language !== ctx.language && u.purpose !== "none" && words(text).length >= LANGUAGE_EVIDENCE;
-  const t = elsewhere ? deps.i18n.getFixedT(u.language) : ctx.t;
+  const t = elsewhere ? translators(deps)(u.language) : ctx.t;
   const reply = replyTo(ctx, t, u);
   let markup = reply.markup;
   if (elsewhere || offerLanguage) {
-    const name = t(`language.names.${u.language}`);
-    const button = elsewhere ? [t("language.switch", { name }), cb.switchLanguage(u.language)] as const : [t("language.current", { name }), cb.menu("language")] as const;
-    markup = (markup ?? new InlineKeyboard()).clone().row().text(...button);
+    const name = () => t(`language.names.${u.language}`);
+    markup = elsewhere
+      ? withRow(markup, t, cb.switchLanguage(u.language), () => t("language.switch", { name: name() }))
+      : withRow(markup, t, `${cb.menu("language")}:${u.language}`, () => t("language.current", { name: name() }), cb.menu("language"));
   }
   await ctx.reply(reply.text, { reply_markup: markup, link_preview_options: { is_disabled: true } });
 }
