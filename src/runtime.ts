@@ -14,6 +14,9 @@ import { tableVault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
 import { PersonalStorage } from "./db/personal-storage.js";
 import { createQuestionMatcher } from "./faq/catalog.js";
+import { CountryNames } from "./emergency/country.js";
+import { LANGUAGES } from "./i18n/languages.js";
+import { COUNTRIES } from "./broadcast/regions.js";
 import { createI18n } from "./i18n/i18n.js";
 import { IntakeDrafts } from "./intake/drafts.js";
 import type { Logger } from "./log/logger.js";
@@ -89,6 +92,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     i18n,
     log,
     faq: createQuestionMatcher(i18n),
+    countries: new CountryNames(Object.fromEntries(COUNTRIES.map((c) => [c, LANGUAGES.map((l) => i18n.t(`travel.places.${c}`, { lng: l }))]))),
     contacts,
     drafts,
     cases,

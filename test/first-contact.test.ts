@@ -338,6 +338,15 @@ describe("emergency contacts the desk configures", () => {
     expect(list!.text).not.toContain("Vilnius");
   });
 
+  it("puts first the contacts of the country named in the emergency message", async () => {
+    desk = await withContacts(file);
+    const person = desk.chat.user({ id: 8003, languageCode: "ru" });
+    await person.send("меня задержали на границе в Литве, что делать");
+    const [list] = await person.pressData("sos:contacts");
+    expect(list!.text.split("\n")[1]).toBe("• Vilnius hotline: +000 000 003");
+    expect(list!.text).not.toContain("Warsaw");
+  });
+
   it("says plainly that there are none when none are configured", async () => {
     desk = await createTestDesk();
     const person = desk.chat.user({ id: 8001, languageCode: "en" });

@@ -188,6 +188,9 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     const code = /\/join (\w+)/.exec(invite!.text)![1]!;
     const volunteer = { id: 501, language_code: "en" };
     await exchange(501, textUpdate(volunteer, `/join ${code}`));
+    // Outside a case, a volunteer's text gets the staff help, never the language picker.
+    const [outside] = await exchange(501, textUpdate(volunteer, "hi, anyone waiting?"));
+    expect(outside!.text).toBe(en("staff.outside_case"));
 
     const person = { id: 502, language_code: "en" };
     const [choose] = await exchange(502, textUpdate(person, "/start"));

@@ -21,6 +21,8 @@ export interface SessionData {
   pendingAction?: "intake" | "lawyer" | "travel";
   /** The one-line emergency notice was shown: the urgent button may now store a case on its own. */
   emergencyNoticeShown?: boolean;
+  /** The country an emergency message named, for the contacts shown: kept with the session, nowhere else. */
+  country?: string;
   /** Places being chosen for travel warnings, until saved. */
   places?: string[];
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */

@@ -8,6 +8,7 @@ import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
 import type { KeyValueStorage } from "../db/personal-storage.js";
+import type { CountryNames } from "../emergency/country.js";
 import type { QuestionMatcher } from "../faq/understand.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
 import type { Logger } from "../log/logger.js";
@@ -21,6 +22,8 @@ export interface AppDeps {
   config: Config;
   i18n: i18n;
   faq: QuestionMatcher;
+  /** Which country a message names, for emergency contacts. */
+  countries: CountryNames;
   contacts: Contacts;
   drafts: IntakeDrafts;
   cases: Cases;

@@ -2,8 +2,9 @@ import { contactsFor } from "../../emergency/contacts.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 
-/** The country a stored person gave in the questionnaire, if any: their contacts come first. */
+/** The country the person named in the emergency path, or gave in the questionnaire: its contacts come first. */
 function countryOf(ctx: BotContext, deps: AppDeps): string | undefined {
+  if (ctx.session.country) return ctx.session.country;
   const contact = ctx.contact;
   if (!contact) return undefined;
   return deps.drafts.load(contact.id)?.draft.answers.country ?? deps.cases.ofContact(contact.id).at(-1)?.summary.answers.country;

@@ -49,6 +49,8 @@ export function emergency(deps: AppDeps): Composer<BotContext> {
     if (u.purpose !== "emergency") return await next();
     // Someone who has not chosen a language is answered in the one they wrote in.
     if (!ctx.session.languageChosen) useLanguage(ctx, deps, u.language);
+    const country = deps.countries.named(text);
+    if (country) ctx.session.country = country;
     await sendChecklist(ctx, u.alternatives.filter((id) => id !== "emergency-detained-now"));
   });
   return composer;
