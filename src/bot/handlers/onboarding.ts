@@ -43,24 +43,17 @@ export function onboarding(deps: AppDeps): Composer<BotContext> {
   composer.command("language", askLanguage);
   composer.command("privacy", (ctx) => sendPrivacy(ctx, deps, ctx.session.consent === undefined));
 
-  composer.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
-    const lang = ctx.match[1];
+  // "lang:" is the picker, which goes on to the notice or the menu; "setlang:" only switches.
+  composer.callbackQuery(/^(lang|setlang):([a-z]{2})$/, async (ctx) => {
+    const lang = ctx.match[2];
     if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
     useLanguage(ctx, deps, lang);
     ctx.session.languageChosen = true;
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t("language.set"));
+    if (ctx.match[1] === "setlang") return;
     if (ctx.session.consent === undefined) return await sendPrivacy(ctx, deps, true);
     await sendMenu(ctx);
-  });
-
-  composer.callbackQuery(/^setlang:([a-z]{2})$/, async (ctx) => {
-    const lang = ctx.match[1];
-    if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-    useLanguage(ctx, deps, lang);
-    ctx.session.languageChosen = true;
-    await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t("language.set"));
   });
 
   composer.callbackQuery(/^consent:(yes|no)$/, async (ctx) => {
