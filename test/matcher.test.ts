@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createQuestionMatcher, FAQ_ENTRIES, trainingExamples } from "../src/faq/catalog.js";
+import { createQuestionMatcher, FAQ_ENTRIES, trainingDigest, trainingExamples } from "../src/faq/catalog.js";
 import { INTENTS, loadCorpus, REGISTERS } from "../src/faq/corpus.js";
 import { evaluate, formatReport, judge, loadHeldOut, type Report } from "../src/faq/evaluate.js";
 import { QuestionMatcher } from "../src/faq/understand.js";
@@ -80,6 +80,15 @@ describe("the question matcher on the held-out set", () => {
 });
 
 describe("the question matcher", () => {
+  it("packs into one buffer and restores to the very same answers, and only for the examples it was trained from", () => {
+    const digest = trainingDigest(trainingExamples(i18n));
+    const packed = matcher.pack(digest);
+    const restored = QuestionMatcher.restore(packed, digest)!;
+    expect(restored).toBeDefined();
+    for (const { text } of heldOut) expect(restored.understand(text)).toEqual(matcher.understand(text));
+    expect(QuestionMatcher.restore(packed, "another corpus")).toBeUndefined();
+  });
+
   it("trains to the same model every time", () => {
     const again = new QuestionMatcher(trainingExamples(i18n));
     for (const { text } of heldOut.slice(0, 60)) expect(again.understand(text)).toEqual(matcher.understand(text));

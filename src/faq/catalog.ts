@@ -3,6 +3,12 @@ import { LANGUAGES } from "../i18n/languages.js";
 import catalogFile from "./catalog.json" with { type: "json" };
 import { loadCorpus, type Example } from "./corpus.js";
 import { QuestionMatcher } from "./understand.js";
+import { DEFAULT_TRAINING } from "./linear-model.js";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ROOT } from "../paths.js";
 
 /** What the FAQ knows about an entry beyond its translated texts. */
 export interface CatalogEntry {
@@ -54,11 +60,27 @@ export function trainingExamples(i18n: i18n, corpus: Example[] = loadCorpus()): 
 
 let trained: QuestionMatcher | undefined;
 
+/** Where `npm run build` leaves the trained model, beside the bundle. */
+export const PACKED_MODEL = join(ROOT, "dist", "matcher.bin");
+
+/** What a model was trained from: a packed one is used only for the very same examples. */
+export function trainingDigest(examples: readonly Example[]): string {
+  return createHash("sha256").update(JSON.stringify([DEFAULT_TRAINING, examples])).digest("hex");
+}
+
+/** Running from the bundle in `dist/`, not from the sources (where a packed model could be stale). */
+const BUNDLED = /[\\/]dist[\\/][^\\/]+$/.test(fileURLToPath(import.meta.url));
+
 /**
- * Trains the matcher on the corpus and the catalog's questions, once per
- * process: both are fixed while it runs, and the model only reads after
- * training. Later calls return the same matcher, whatever `i18n` they pass.
+ * The matcher, once per process: the corpus and questions are fixed while it
+ * runs, and the model only reads after training. Running from the bundle, it
+ * loads the model `npm run build` packed beside it, if trained from the same
+ * examples; otherwise it trains (about half a second). Later calls return the
+ * same matcher, whatever `i18n` they pass.
  */
 export function createQuestionMatcher(i18n: i18n): QuestionMatcher {
-  return (trained ??= new QuestionMatcher(trainingExamples(i18n)));
+  if (trained) return trained;
+  const examples = trainingExamples(i18n);
+  if (BUNDLED && existsSync(PACKED_MODEL)) trained = QuestionMatcher.restore(readFileSync(PACKED_MODEL), trainingDigest(examples));
+  return (trained ??= new QuestionMatcher(examples));
 }

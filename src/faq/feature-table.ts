@@ -4,8 +4,8 @@
  * array reads, several times cheaper than a `Map`, and it runs ~150 times a message.
  */
 export class FeatureTable {
-  #keys = new Int32Array(1024).fill(-1);
-  #values = new Int32Array(1024);
+  #keys: Int32Array = new Int32Array(1024).fill(-1);
+  #values: Int32Array = new Int32Array(1024);
   #mask = 1023;
   /** Top bits of the product pick the slot: the low bits of a product mix nothing. */
   #shift = 22;
@@ -44,5 +44,20 @@ export class FeatureTable {
     this.#shift--;
     this.#size = 0;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.add(keys[i]!, values[i]!);
+  }
+
+  /** Its arrays, for a packed model (see `packed.ts`). */
+  parts(): { keys: Int32Array; values: Int32Array } {
+    return { keys: this.#keys, values: this.#values };
+  }
+
+  static fromParts(keys: Int32Array, values: Int32Array): FeatureTable {
+    const table = new FeatureTable();
+    table.#keys = keys;
+    table.#values = values;
+    table.#mask = keys.length - 1;
+    table.#shift = 32 - Math.log2(keys.length);
+    for (const k of keys) if (k !== -1) table.#size++;
+    return table;
   }
 }

@@ -43,7 +43,13 @@ export class LinearModel {
    * classes a trace of weight on common n-grams, and skipping those makes a
    * message's scores several times cheaper without changing its ranking.
    */
-  private constructor(readonly classes: number, dense: Float32Array, dimensions: number, largest: number) {
+  private constructor(readonly classes: number, dense: Float32Array, dimensions: number, largest: number, packed?: { rowStart: Int32Array; classOf: Uint16Array; weight: Float32Array }) {
+    if (packed) {
+      this.#rowStart = packed.rowStart;
+      this.#classOf = packed.classOf;
+      this.#weight = packed.weight;
+      return;
+    }
     const floor = Math.max(PRUNE * largest, Number.MIN_VALUE);
     const classOf = new Uint16Array(dense.length);
     const weight = new Float32Array(dense.length);
@@ -127,6 +133,15 @@ export class LinearModel {
       else if (-averaged > largest) largest = -averaged;
     }
     return new LinearModel(classes, w, dimensions, largest);
+  }
+
+  /** Its arrays, for a packed model (see `packed.ts`). */
+  parts(): { rowStart: Int32Array; classOf: Uint16Array; weight: Float32Array } {
+    return { rowStart: this.#rowStart, classOf: this.#classOf, weight: this.#weight };
+  }
+
+  static fromParts(classes: number, parts: { rowStart: Int32Array; classOf: Uint16Array; weight: Float32Array }): LinearModel {
+    return new LinearModel(classes, new Float32Array(0), 0, 0, parts);
   }
 
   /** Adds `factor` times feature `f`'s weights to each class's score in `out`. */

@@ -5,7 +5,11 @@ import { LinearModel, DEFAULT_TRAINING, type TrainingOptions } from "./linear-mo
 import { BoundedMap } from "../cache/bounded-map.js";
 import { foldCached } from "./fold.js";
 import { PAIR_WEIGHT, pairHash, readRawWords } from "./features.js";
+import { pack, unpack, type PackedArray } from "./packed.js";
 import { Vectorizer } from "./vectorizer.js";
+
+/** Bumped whenever features, weights or the packed layout change: an older file is then ignored. */
+const PACK_FORMAT = 1;
 
 /** One word's share of a message's class scores, language scores and squared length. */
 interface WordShare {
@@ -72,8 +76,16 @@ const NON_FAQ: readonly string[] = INTENTS;
  * and in which language it is written. Trained from the corpus when built,
  * in well under a second; then each message costs a few dozen microseconds.
  */
+/** The trained parts of a matcher: what `pack` keeps and `restore` reads back. */
+interface Trained {
+  vectorizer: Vectorizer;
+  labels: string[];
+  model: LinearModel;
+  languages: LinearModel;
+}
+
 export class QuestionMatcher {
-  readonly #vectorizer = new Vectorizer();
+  readonly #vectorizer: Vectorizer;
   readonly #labels: string[];
   readonly #isEntry: boolean[];
   readonly #model: LinearModel;
@@ -84,16 +96,57 @@ export class QuestionMatcher {
   readonly #words = new BoundedMap<string, WordShare>(10_000);
   #last?: { text: string; understanding: Understanding };
 
-  constructor(examples: readonly Example[], readonly tuning: Tuning = DEFAULT_TUNING, training: TrainingOptions = DEFAULT_TRAINING) {
-    this.#labels = [...new Set(examples.map((e) => e.label))].sort();
+  /** Trains on `examples`, or takes parts already trained (see `restore`). */
+  constructor(examples: readonly Example[] | Trained, readonly tuning: Tuning = DEFAULT_TUNING, training: TrainingOptions = DEFAULT_TRAINING) {
+    const trained = Array.isArray(examples) ? QuestionMatcher.#train(examples, training) : (examples as Trained);
+    this.#vectorizer = trained.vectorizer;
+    this.#labels = trained.labels;
+    this.#model = trained.model;
+    this.#languages = trained.languages;
     this.#isEntry = this.#labels.map((l) => !NON_FAQ.includes(l));
-    const number = new Map(this.#labels.map((l, i) => [l, i]));
-    const vectors = this.#vectorizer.fit(examples.map((e) => e.text));
-    const labels = examples.map((e) => number.get(e.label)!);
-    this.#model = LinearModel.train(vectors, labels, this.#labels.length, this.#vectorizer.size, training);
-    const languages = examples.map((e) => LANGUAGE_CLASSES.indexOf(LANGUAGE_OF[e.register]));
-    this.#languages = LinearModel.train(vectors, languages, LANGUAGE_CLASSES.length, this.#vectorizer.size, training);
     this.#scores = new Float64Array(this.#labels.length);
+  }
+
+  static #train(examples: readonly Example[], training: TrainingOptions): Trained {
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    const number = new Map(labels.map((l, i) => [l, i]));
+    const vectorizer = new Vectorizer();
+    const vectors = vectorizer.fit(examples.map((e) => e.text));
+    const model = LinearModel.train(vectors, examples.map((e) => number.get(e.label)!), labels.length, vectorizer.size, training);
+    const languages = LinearModel.train(vectors, examples.map((e) => LANGUAGE_CLASSES.indexOf(LANGUAGE_OF[e.register])), LANGUAGE_CLASSES.length, vectorizer.size, training);
+    return { vectorizer, labels, model, languages };
+  }
+
+  /** The trained model as one buffer, tagged with `digest` (what it was trained from). */
+  pack(digest: string): Buffer {
+    const v = this.#vectorizer.parts();
+    const m = this.#model.parts();
+    const l = this.#languages.parts();
+    return pack({ format: PACK_FORMAT, digest, labels: this.#labels, unknownIdf: v.unknownIdf }, {
+      keys: v.keys, values: v.values, idf: v.idf,
+      rowStart: m.rowStart, classOf: m.classOf, weight: m.weight,
+      languageRowStart: l.rowStart, languageClassOf: l.classOf, languageWeight: l.weight,
+    });
+  }
+
+  /** A matcher from `pack`'s buffer, or undefined if it was trained from something else than `digest`. */
+  static restore(buffer: Buffer, digest: string, tuning: Tuning = DEFAULT_TUNING): QuestionMatcher | undefined {
+    const { meta, parts } = unpack(buffer);
+    const m = meta as { format: number; digest: string; labels: string[]; unknownIdf: number };
+    if (m.format !== PACK_FORMAT || m.digest !== digest) return undefined;
+    const get = <T extends PackedArray>(name: string, kind: abstract new (...args: never[]) => T): T => {
+      const a = parts[name];
+      if (!(a instanceof kind)) throw new Error(`a packed model lacks ${name}`);
+      return a;
+    };
+    return new QuestionMatcher({
+      vectorizer: Vectorizer.fromParts({ keys: get("keys", Int32Array), values: get("values", Int32Array), idf: get("idf", Float64Array), unknownIdf: m.unknownIdf }),
+      labels: m.labels,
+      model: LinearModel.fromParts(m.labels.length, { rowStart: get("rowStart", Int32Array), classOf: get("classOf", Uint16Array), weight: get("weight", Float32Array) }),
+      languages: LinearModel.fromParts(LANGUAGE_CLASSES.length, {
+        rowStart: get("languageRowStart", Int32Array), classOf: get("languageClassOf", Uint16Array), weight: get("languageWeight", Float32Array),
+      }),
+    }, tuning);
   }
 
   understand(text: string): Understanding {

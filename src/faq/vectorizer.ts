@@ -26,8 +26,8 @@ export interface WordTerms {
  * from every class, which is what lets the model say "none".
  */
 export class Vectorizer {
-  readonly #number = new FeatureTable();
-  #idf = new Float64Array(0);
+  #number = new FeatureTable();
+  #idf: Float64Array = new Float64Array(0);
   /** The weight of a feature no training text had: rarer than any that one had. */
   #unknownIdf = 0;
   readonly #buffer = new FeatureBuffer();
@@ -112,6 +112,19 @@ export class Vectorizer {
     const numbers = new Int32Array(buffer.count);
     for (let k = 0; k < buffer.count; k++) numbers[k] = this.#number.get(buffer.hashes[k]!);
     return { hash: wordHash(word), numbers, weights: buffer.weights.slice(0, buffer.count) };
+  }
+
+  /** Its arrays and fields, for a packed model (see `packed.ts`). */
+  parts(): { keys: Int32Array; values: Int32Array; idf: Float64Array; unknownIdf: number } {
+    return { ...this.#number.parts(), idf: this.#idf, unknownIdf: this.#unknownIdf };
+  }
+
+  static fromParts(parts: { keys: Int32Array; values: Int32Array; idf: Float64Array; unknownIdf: number }): Vectorizer {
+    const v = new Vectorizer();
+    v.#number = FeatureTable.fromParts(parts.keys, parts.values);
+    v.#idf = parts.idf;
+    v.#unknownIdf = parts.unknownIdf;
+    return v;
   }
 }
 
