@@ -82,6 +82,15 @@ describe("configuration", () => {
     expect(() => loadMasterKey({ MASTER_KEY_FILE: join(dir, "missing"), DATABASE_PATH: join(dir, "d.sqlite") }, log)).toThrow(/MASTER_KEY_FILE/);
   });
 
+  it("refuses to run a messenger on a generated development key, and creates none", () => {
+    const log = createLogger("silent");
+    for (const messenger of [{ TELEGRAM_BOT_TOKEN: "123:abc" }, { SIGNAL_API_URL: "http://127.0.0.1:8080" }]) {
+      const config = { DATABASE_PATH: join(dir, "live", "d.sqlite"), ...messenger };
+      expect(() => loadMasterKey(config, log)).toThrow(/MASTER_KEY_FILE.*openssl rand -base64 32/s);
+      expect(existsSync(devKeyPath(config.DATABASE_PATH))).toBe(false);
+    }
+  });
+
   it("reads the key from MASTER_KEY_FILE", () => {
     const key = randomBytes(32);
     writeFileSync(join(dir, "root.key"), key.toString("base64") + "\n");

@@ -24,10 +24,15 @@ export function devKeyPath(databasePath: string): string {
 
 /**
  * Returns the root key from `MASTER_KEY` or `MASTER_KEY_FILE`. With neither,
- * uses (or creates, readable by the owner only) a development key file next
- * to the database, and warns: such a key sits beside the data it protects.
+ * the console chat uses (or creates, readable by the owner only) a development
+ * key file next to the database, and warns: such a key sits beside the data it
+ * protects. With a messenger configured, that is refused: whoever copies the
+ * data folder would read everything.
  */
-export function loadMasterKey(config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FILE" | "DATABASE_PATH">, log: Logger): Buffer {
+export function loadMasterKey(
+  config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FILE" | "DATABASE_PATH" | "TELEGRAM_BOT_TOKEN" | "SIGNAL_API_URL">,
+  log: Logger,
+): Buffer {
   if (config.MASTER_KEY !== undefined) return decode(config.MASTER_KEY, "MASTER_KEY");
   if (config.MASTER_KEY_FILE !== undefined) {
     let text: string;
@@ -37,6 +42,13 @@ export function loadMasterKey(config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FI
       throw new MasterKeyError("MASTER_KEY_FILE cannot be read");
     }
     return decode(text, "MASTER_KEY_FILE");
+  }
+  if (config.TELEGRAM_BOT_TOKEN !== undefined || config.SIGNAL_API_URL !== undefined) {
+    throw new MasterKeyError(
+      "A messenger is configured but no root key was given. Set MASTER_KEY_FILE (a file holding " +
+        "32 random bytes in base64: openssl rand -base64 32 > root.key; chmod 600 root.key) or MASTER_KEY. " +
+        "The generated development key is for the console chat only.",
+    );
   }
   const path = devKeyPath(config.DATABASE_PATH);
   if (existsSync(path)) {
