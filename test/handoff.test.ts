@@ -210,6 +210,34 @@ describe("handoff to volunteers", () => {
     expect(log!.text).not.toContain("7005");
   });
 
+  it("returns a removed volunteer's cases to the queue, urgent ones announced again, and tells the people", async () => {
+    const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+    const insider = await volunteer(telegram, 920, false);
+    const onDuty = await volunteer(telegram, 921, true);
+    const calm = await person(telegram, 7100, "en");
+    const [opened] = await calm.press(en("menu.lawyer"));
+    const calmRef = refIn(opened!.text);
+    const held = await person(telegram, 7101, "en");
+    await held.send("I was detained at the border");
+    const [alerted] = await held.press(en("emergency.handoff"));
+    const urgentRef = refIn(alerted!.text);
+    await insider.send(`/take ${calmRef}`);
+    await insider.send(`/take ${urgentRef}`);
+    const name = desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "920" })!.pseudonym;
+    const before = onDuty.messages.length;
+
+    const [removed] = await admin.send(`/remove ${name}`);
+    expect(removed!.text).toBe(`${en("staff.removed", { name })} ${en("staff.cases_returned", { count: 2 })}`);
+    const queue = desk.runtime.deps.cases.queue().map((c) => c.ref);
+    expect(queue).toEqual([urgentRef, calmRef]);
+    expect(calm.last()!.text).toBe(en("relay.left", { name }));
+    expect(held.last()!.text).toBe(en("relay.left", { name }));
+    expect(onDuty.messages.slice(before).some((m) => m.text.includes(`/take ${urgentRef}`))).toBe(true);
+    expect(onDuty.messages.slice(before).some((m) => m.text.includes(calmRef))).toBe(false);
+    const [refused] = await insider.send("/queue");
+    expect(refused!.text).not.toContain(urgentRef);
+  });
+
   it("alerts every on-duty volunteer about an urgent case, and again until someone takes it", async () => {
     const onDuty1 = await volunteer(telegram, 907, true);
     const onDuty2 = await volunteer(signal, 908, true);

@@ -214,6 +214,24 @@ export class HandoffDesk {
     return c;
   }
 
+  /**
+   * Takes someone off the team: their cases go back to the queue, urgent ones
+   * first and announced again, and each person is told a new volunteer will
+   * continue. Returns how many cases went back.
+   */
+  remove(by: StaffMember, member: StaffMember): number {
+    const held = this.cases.ofVolunteer(member.id).sort((a, b) => Number(b.urgent) - Number(a.urgent));
+    for (const c of held) {
+      if (!this.cases.release(c.id, member.id)) continue;
+      const person = this.contacts.byId(c.contactId);
+      if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: pseudonymIn(member.pseudonym, person.language) }));
+      if (c.urgent) this.alertOnDuty(c);
+    }
+    this.staff.remove(member.id);
+    this.audit.record(by.pseudonym, "remove");
+    return held.length;
+  }
+
   close(member: StaffMember, outcome: string): { result: "closed" | "usage" | "none"; case?: CaseView } {
     if (!(OUTCOMES as readonly string[]).includes(outcome)) return { result: "usage" };
     const c = this.current(member);

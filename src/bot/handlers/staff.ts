@@ -85,10 +85,15 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
       if (!name) return await ctx.reply(ctx.t("staff.usage_name"));
       const target = staff.byPseudonym(name);
       if (!target) return await ctx.reply(ctx.t("staff.not_found"));
-      if (command === "remove") staff.remove(target.id);
-      else staff.setRole(target.id, "admin");
+      if (command === "remove") {
+        // Their cases go back to the queue: removing someone never strands the people they were helping.
+        const returned = deps.desk.remove(member, target);
+        await deps.desk.kick();
+        return await ctx.reply(`${ctx.t("staff.removed", { name: target.pseudonym })} ${ctx.t("staff.cases_returned", { count: returned })}`);
+      }
+      staff.setRole(target.id, "admin");
       audit.record(member.pseudonym, action);
-      await ctx.reply(ctx.t(command === "remove" ? "staff.removed" : "staff.promoted", { name: target.pseudonym }));
+      await ctx.reply(ctx.t("staff.promoted", { name: target.pseudonym }));
     }));
   }
 
