@@ -76,6 +76,8 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     caseDays: config.RETENTION_CASE_DAYS,
     realertMs: config.URGENT_REALERT_MINUTES * 60_000,
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    maxOpen: config.MAX_OPEN_CASES,
+    maxTakesPerHour: config.MAX_TAKES_PER_HOUR,
     ...(config.STAFF_GROUP ? { staffGroup: { address: { messenger: "telegram", chatId: config.STAFF_GROUP }, language: config.DEFAULT_LANGUAGE } } : {}),
   }, now);
 

@@ -210,6 +210,62 @@ describe("handoff to volunteers", () => {
     expect(log!.text).not.toContain("7005");
   });
 
+  it("shows a volunteer only what the person agreed to share, and limits how many cases one can hold and take", async () => {
+    const insider = await volunteer(telegram, 930, false);
+    // A person who answers "No" to sharing.
+    const secretive = await person(telegram, 7200, "en");
+    await secretive.press(en("menu.intake"));
+    await secretive.press(en("intake.choice.country.PL"));
+    await secretive.press(en("intake.choice.status.refugee"));
+    await secretive.press(en("intake.choice.knowledge.red-notice"));
+    await secretive.send("art. 243 tax evasion");
+    await secretive.send("2021");
+    await secretive.send("Spain, March");
+    await secretive.press(en("intake.choice.lawyerLanguage.en"));
+    await secretive.press(en("intake.choice.share.no"));
+    await secretive.press(en("intake.confirm"));
+    const [opened] = await secretive.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    const [taken] = await insider.send(`/take ${ref}`);
+    expect(taken!.text).toContain(en("case.not_shared"));
+    expect(taken!.text).not.toContain("243");
+    expect(taken!.text).not.toContain("Spain");
+    expect(taken!.text).not.toContain(en("intake.label.charges"));
+
+    // Holding: at most three at once.
+    const refs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await person(telegram, 7210 + i, "en");
+      refs.push(refIn((await p.press(en("menu.lawyer")))[0]!.text));
+    }
+    await insider.send(`/take ${refs[0]}`);
+    await insider.send(`/take ${refs[1]}`);
+    const [full] = await insider.send(`/take ${refs[2]}`);
+    expect(full!.text).toBe(en("case.limit_open", { max: 3 }));
+  });
+
+  it("pauses a volunteer who takes cases faster than the hourly limit, and tells the admins", async () => {
+    await desk.close();
+    desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}`, MAX_TAKES_PER_HOUR: "2" }, undefined, () => clock);
+    telegram = new MemoryTransport(desk.runtime.deps, "telegram");
+    const admin = telegram.user({ id: ADMIN, languageCode: "en" });
+    const walker = await volunteer(telegram, 931, false);
+    const refs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await person(telegram, 7300 + i, "en");
+      refs.push(refIn((await p.press(en("menu.lawyer")))[0]!.text));
+    }
+    await walker.send(`/take ${refs[0]}`);
+    await walker.send("/release");
+    await walker.send(`/take ${refs[1]}`);
+    await walker.send("/release");
+    const [paused] = await walker.send(`/take ${refs[2]}`);
+    expect(paused!.text).toBe(en("case.limit_rate_told", { max: 2 }));
+    const name = desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "931" })!.pseudonym;
+    expect(admin.last()!.text).toBe(en("alert.take_limit", { name, max: 2 }));
+    expect(desk.runtime.deps.cases.byRef(refs[2]!)!.status).toBe("open");
+  });
+
   it("returns a removed volunteer's cases to the queue, urgent ones announced again, and tells the people", async () => {
     const admin = telegram.user({ id: ADMIN, languageCode: "en" });
     const insider = await volunteer(telegram, 920, false);

@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../db/open.js";
 import { audit } from "../db/schema.js";
 
@@ -19,6 +19,12 @@ export class AuditLog {
 
   record(actor: string, action: AuditAction, caseRef?: string): void {
     this.db.insert(audit).values({ at: this.now(), actor, action, caseRef: caseRef ?? null }).run();
+  }
+
+  /** How many times `actor` did `action` since `since` (ms). */
+  count(actor: string, action: AuditAction, since: number): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(audit)
+      .where(and(eq(audit.actor, actor), eq(audit.action, action), gte(audit.at, since))).get()?.n ?? 0;
   }
 
   latest(limit = 30): AuditEntry[] {

@@ -20,6 +20,10 @@ export interface DeskOptions {
   staffGroup?: { address: Address; language: string };
   /** The language for admins the bot has not met yet. */
   defaultLanguage: string;
+  /** Cases a volunteer may hold at once. */
+  maxOpen: number;
+  /** Cases a volunteer may take in an hour. */
+  maxTakesPerHour: number;
 }
 
 const key = (a: Address) => `${a.messenger}:${a.chatId}`;
@@ -182,12 +186,26 @@ export class HandoffDesk {
     return due.length;
   }
 
-  take(member: StaffMember, ref: string): { result: "taken" | "taken_by_other" | "not_found"; case?: CaseView } {
+  /**
+   * Claims a case. A volunteer holds at most `maxOpen` cases and takes at
+   * most `maxTakesPerHour`: walking the queue to read it is refused, and the
+   * admins are told.
+   */
+  take(member: StaffMember, ref: string): { result: "taken" | "taken_by_other" | "not_found" | "limit_open" | "limit_rate"; case?: CaseView; adminsTold?: number } {
     const c = this.cases.byRef(ref.trim());
     if (!c || c.status === "closed") return { result: "not_found" };
     if (c.volunteerId === member.id && c.status === "taken") {
       this.staff.setCurrentCase(member.id, c.id);
       return { result: "taken", case: c };
+    }
+    if (this.cases.ofVolunteer(member.id).length >= this.options.maxOpen) return { result: "limit_open" };
+    if (this.audit.count(member.pseudonym, "take", this.now() - 60 * 60_000) >= this.options.maxTakesPerHour) {
+      this.audit.record(member.pseudonym, "denied", c.ref);
+      const admins = this.staff.list().filter((m) => m.role === "admin" && m.id !== member.id);
+      for (const admin of admins) {
+        this.outbox.enqueue(c.id, { to: admin.address, text: this.#t(admin.language)("alert.take_limit", { name: member.pseudonym, max: this.options.maxTakesPerHour }), toPerson: false });
+      }
+      return { result: "limit_rate", adminsTold: admins.length };
     }
     if (!this.cases.take(c.id, member.id)) return { result: "taken_by_other", case: c };
     this.staff.setCurrentCase(member.id, c.id);

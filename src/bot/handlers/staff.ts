@@ -154,12 +154,21 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
   }));
 
   const take = async (ctx: BotContext, member: StaffMember, ref: string) => {
-    const { result, case: c } = desk.take(member, ref);
+    const { result, case: c, adminsTold } = desk.take(member, ref);
     if (result === "not_found") return await ctx.reply(ctx.t("case.not_found"));
     if (result === "taken_by_other") return await ctx.reply(ctx.t("case.taken_by_other", { ref: c!.ref }));
-    const summary = c!.summary.answers && Object.keys(c!.summary.answers).length > 0
-      ? summaryText(ctx.t, c!.summary.answers)
-      : ctx.t("case.no_summary");
+    if (result === "limit_open") return await ctx.reply(ctx.t("case.limit_open", { max: deps.config.MAX_OPEN_CASES }));
+    if (result === "limit_rate") {
+      await desk.kick();
+      return await ctx.reply(ctx.t(adminsTold ? "case.limit_rate_told" : "case.limit_rate", { max: deps.config.MAX_TAKES_PER_HOUR }));
+    }
+    const answers = c!.summary.answers;
+    // Only what the person agreed a lawyer may see; the rest stays with them.
+    const summary = Object.keys(answers).length === 0
+      ? ctx.t("case.no_summary")
+      : answers.share === true
+        ? summaryText(ctx.t, answers)
+        : [summaryText(ctx.t, { lawyerLanguage: answers.lawyerLanguage }, true), ctx.t("case.not_shared")].filter(Boolean).join("\n");
     const notes = deps.cases.notes(c!);
     const noteLines = notes.length > 0 ? `\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author}: ${n.text}`).join("\n")}` : "";
     await ctx.reply(ctx.t("case.taken", { ref: c!.ref, summary }) + noteLines);
