@@ -266,6 +266,22 @@ describe("handoff to volunteers", () => {
     expect(desk.runtime.deps.cases.byRef(refs[2]!)!.status).toBe("open");
   });
 
+  it("after /forget, the volunteer holding the case lets go of it and the audit keeps no reference to it", async () => {
+    const v = await volunteer(telegram, 940, false);
+    const p = await person(telegram, 7400, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = refIn(opened!.text);
+    await v.send(`/take ${ref}`);
+    expect(desk.count("audit")).toBeGreaterThan(0);
+    await p.send("/forget");
+    await p.press(en("forget.yes"));
+    expect(v.last()!.text).toBe(en("relay.person_forgot", { ref }));
+    const refs = desk.runtime.store.sqlite.prepare("SELECT count(*) AS n FROM audit WHERE case_ref = ?").get(ref) as { n: number };
+    expect(refs.n).toBe(0);
+    expect(desk.runtime.deps.staff.find({ messenger: "telegram", chatId: "940" })!.currentCaseId).toBeNull();
+    expect(desk.runtime.deps.cases.byRef(ref)).toBeUndefined();
+  });
+
   it("returns a removed volunteer's cases to the queue, urgent ones announced again, and tells the people", async () => {
     const admin = telegram.user({ id: ADMIN, languageCode: "en" });
     const insider = await volunteer(telegram, 920, false);

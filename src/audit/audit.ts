@@ -21,6 +21,11 @@ export class AuditLog {
     this.db.insert(audit).values({ at: this.now(), actor, action, caseRef: caseRef ?? null }).run();
   }
 
+  /** Drops a case's reference from every entry: after /forget, no trace of the case stays. */
+  clearCase(caseRef: string): void {
+    this.db.update(audit).set({ caseRef: null }).where(eq(audit.caseRef, caseRef)).run();
+  }
+
   /** How many times `actor` did `action` since `since` (ms). */
   count(actor: string, action: AuditAction, since: number): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(audit)

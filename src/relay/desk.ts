@@ -233,6 +233,21 @@ export class HandoffDesk {
   }
 
   /**
+   * Before a person's record is erased (/forget): a volunteer holding one of
+   * their cases lets go of it and is told, and the audit keeps no reference to it.
+   */
+  forgetPerson(contact: Contact): void {
+    for (const c of this.cases.ofContact(contact.id)) {
+      const member = c.volunteerId ? this.staff.byId(c.volunteerId) : undefined;
+      if (member && c.status === "taken") {
+        this.staff.leaveCase(member.id, c.id);
+        this.outbox.enqueue(c.id, { to: member.address, text: this.#t(member.language)("relay.person_forgot", { ref: c.ref }), toPerson: false });
+      }
+      this.audit.clearCase(c.ref);
+    }
+  }
+
+  /**
    * Takes someone off the team: their cases go back to the queue, urgent ones
    * first and announced again, and each person is told a new volunteer will
    * continue. Returns how many cases went back.

@@ -21,6 +21,8 @@ export function forget(deps: AppDeps): Composer<BotContext> {
     if (ctx.match[1] === "no") return await ctx.reply(ctx.t("forget.kept"));
     const t = ctx.t;
     await ctx.conversation.exitAll();
+    if (ctx.contact) deps.desk.forgetPerson(ctx.contact);
+    await deps.desk.kick();
     deps.contacts.forget(ctx.address);
     deps.checkpoint();
     delete ctx.contact;
