@@ -10,6 +10,7 @@ import { tableVault } from "../src/crypto/vault.js";
 import { connect, openStore, RotationPendingError, WrongKeyError, type Store } from "../src/db/open.js";
 import { rotateKeys } from "../src/db/rotate.js";
 import { IntakeDrafts } from "../src/intake/drafts.js";
+import { createTestDesk } from "./helpers/runtime.js";
 import { purgeExpired } from "../src/retention/purge.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -147,5 +148,26 @@ describe("retention", () => {
     expect((store.sqlite.prepare("SELECT count(*) AS n FROM cases").get() as { n: number }).n).toBe(2);
     expect(purgeExpired(store, clock)).toEqual({ contacts: 0, drafts: 0, cases: 0, sessions: 0 });
     store.close();
+  });
+});
+
+describe("the files on disk", () => {
+  it("keeps the database folder and files to their owner, whatever the umask", async () => {
+    const previous = process.umask(0o022);
+    try {
+      const d = await createTestDesk();
+      const u = d.chat.user({ id: 1, languageCode: "en" });
+      await u.send("/start");
+      await u.press("English");
+      await u.press("I agree");
+      const { statSync, readdirSync } = await import("node:fs");
+      expect(statSync(d.dir).mode & 0o777).toBe(0o700);
+      const files = readdirSync(d.dir);
+      expect(files).toContain("desk.sqlite-wal");
+      for (const f of files) expect(statSync(`${d.dir}/${f}`).mode & 0o777, f).toBe(0o600);
+      await d.close();
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -55,9 +55,19 @@ function assertKeyMatches(path: string, keyring: Keyring): void {
   if (check ? !keyring.matches(check) : readMeta(path, "index_key") !== undefined) throw new WrongKeyError();
 }
 
-/** Opens a database file with the settings every handle uses. */
+/**
+ * Opens a database file with the settings every handle uses. The folder is
+ * the owner's alone and so are the files, whatever the umask: sealed or not,
+ * they say who uses the desk, and when.
+ */
 export function connect(path: string): Database.Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(path), 0o700);
+    // Created empty and private before SQLite opens it; SQLite then keeps the mode for the WAL and its index.
+    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  }
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
