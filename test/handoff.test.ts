@@ -231,6 +231,10 @@ describe("handoff to volunteers", () => {
     expect(taken!.text).not.toContain("243");
     expect(taken!.text).not.toContain("Spain");
     expect(taken!.text).not.toContain(en("intake.label.charges"));
+    // Every view of the details is audited, a second one too.
+    await insider.send(`/take ${ref}`);
+    const actions = desk.runtime.deps.audit.latest().filter((e) => e.caseRef === ref).map((e) => e.action);
+    expect(actions).toEqual(["view", "take"]);
 
     // Holding: at most three at once.
     const refs: string[] = [];

@@ -4,7 +4,7 @@ import { audit } from "../db/schema.js";
 
 /** What the audit log records; never message text or ids, only who (pseudonym), what and which case. */
 export type AuditAction =
-  | "invite" | "join" | "take" | "release" | "close" | "note" | "role" | "remove" | "duty"
+  | "invite" | "join" | "take" | "view" | "release" | "close" | "note" | "role" | "remove" | "duty"
   | "broadcast" | "denied" | "forged";
 
 export interface AuditEntry {

@@ -196,6 +196,8 @@ export class HandoffDesk {
     if (!c || c.status === "closed") return { result: "not_found" };
     if (c.volunteerId === member.id && c.status === "taken") {
       this.staff.setCurrentCase(member.id, c.id);
+      // Shown the details again: every view is in the audit, not only the first.
+      this.audit.record(member.pseudonym, "view", c.ref);
       return { result: "taken", case: c };
     }
     if (this.cases.ofVolunteer(member.id).length >= this.options.maxOpen) return { result: "limit_open" };
