@@ -10,6 +10,7 @@ import type { Config } from "./config/env.js";
 import { Contacts } from "./contacts/contacts.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadMasterKey } from "./crypto/master-key.js";
+import { markInUse } from "./db/in-use.js";
 import { tableVault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
 import { PersonalStorage } from "./db/personal-storage.js";
@@ -49,6 +50,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const now = options.now ?? Date.now;
   const keyring = new Keyring(loadMasterKey(config, log));
   const store = openStore(config.DATABASE_PATH, keyring);
+  const unmark = markInUse(config.DATABASE_PATH);
   const i18n = await createI18n();
   const vault = tableVault(store.sqlite, keyring, "contacts");
   const contacts = new Contacts(store.db, keyring, vault, { idleDays: config.RETENTION_IDLE_DAYS, now });
@@ -136,6 +138,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       stopPurge();
       await deps.broadcastRunner?.stop();
       store.close();
+      unmark();
     },
   };
 }

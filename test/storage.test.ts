@@ -170,4 +170,17 @@ describe("the files on disk", () => {
       process.umask(previous);
     }
   });
+
+  it("refuses to rotate keys while the bot runs on the database, and rotates once it has stopped", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const d = await createTestDesk();
+    const env = { ...process.env, DATABASE_PATH: d.config.DATABASE_PATH, MASTER_KEY: d.config.MASTER_KEY!, NEW_MASTER_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent" };
+    const rotate = () => execFileSync("npx", ["tsx", "src/cli/rotate-keys.ts"], { env, encoding: "utf8", stdio: "pipe", timeout: 60_000 });
+    // The desk runs in this process; the command runs in another, so it sees a live process using the file.
+    expect(rotate).toThrow(/The bot is running on this database/);
+    const { dir } = d;
+    await d.runtime.close();
+    expect(rotate()).toMatch(/Rotation complete/);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

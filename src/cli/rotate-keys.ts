@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { loadConfig } from "../config/env.js";
 import { Keyring } from "../crypto/keyring.js";
 import { loadMasterKey } from "../crypto/master-key.js";
+import { inUseBy } from "../db/in-use.js";
 import { connect } from "../db/open.js";
 import { rotateKeys } from "../db/rotate.js";
 import { createLogger } from "../log/logger.js";
@@ -23,6 +24,11 @@ if (!newKeySource.MASTER_KEY && !newKeySource.MASTER_KEY_FILE) {
 }
 if (!existsSync(config.DATABASE_PATH)) {
   process.stderr.write("DATABASE_PATH does not exist; there is nothing to rotate.\n");
+  process.exit(2);
+}
+const running = inUseBy(config.DATABASE_PATH);
+if (running !== undefined) {
+  process.stderr.write(`The bot is running on this database (process ${running}). Stop it first, then rotate, then start it with the new key.\n`);
   process.exit(2);
 }
 const current = new Keyring(loadMasterKey(config, log));
