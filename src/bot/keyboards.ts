@@ -43,21 +43,26 @@ export function mainMenu(t: TFunction): InlineKeyboard {
   return kb.text(t("menu.emergency"), cb.emergency);
 }
 
-const answerKeyboards = new WeakMap<TFunction, Map<string, InlineKeyboard>>();
+type KeyboardCache = WeakMap<TFunction, Map<string, InlineKeyboard>>;
 
-/** The buttons under a free-text answer: built once per language and set of other matches, never changed after. */
-export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
-  let known = answerKeyboards.get(t);
-  if (!known) answerKeyboards.set(t, (known = new BoundedMap(5_000)));
-  const key = others.join(",");
+/** A keyboard built once per language and key, and never changed after: replies share it. */
+function once(cache: KeyboardCache, t: TFunction, key: string, build: () => InlineKeyboard): InlineKeyboard {
+  let known = cache.get(t);
+  if (!known) cache.set(t, (known = new BoundedMap(5_000)));
   let kb = known.get(key);
-  if (!kb) {
-    kb = new InlineKeyboard();
-    if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
-    kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
-    known.set(key, kb);
-  }
+  if (!kb) known.set(key, (kb = build()));
   return kb;
+}
+
+const answerKeyboards: KeyboardCache = new WeakMap();
+
+/** The buttons under a free-text answer, per language and set of other matches. */
+export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
+  return once(answerKeyboards, t, others.join(","), () => {
+    const kb = new InlineKeyboard();
+    if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
+    return kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
+  });
 }
 
 const noMatchKeyboards = new WeakMap<TFunction, InlineKeyboard>();
@@ -75,21 +80,15 @@ export function noMatchKeyboard(t: TFunction): InlineKeyboard {
   return kb;
 }
 
-const choiceKeyboards = new WeakMap<TFunction, Map<string, InlineKeyboard>>();
+const choiceKeyboards: KeyboardCache = new WeakMap();
 
-/** Up to three questions that may be meant, each answering when tapped: built once per language and set of questions. */
+/** Up to three questions that may be meant, each answering when tapped, per language and set of questions. */
 export function didYouMean(t: TFunction, ids: string[]): InlineKeyboard {
-  let known = choiceKeyboards.get(t);
-  if (!known) choiceKeyboards.set(t, (known = new BoundedMap(5_000)));
-  const key = ids.join(",");
-  let kb = known.get(key);
-  if (!kb) {
-    kb = new InlineKeyboard();
+  return once(choiceKeyboards, t, ids.join(","), () => {
+    const kb = new InlineKeyboard();
     for (const id of ids) kb.text(t(`entries.${id}.q`, { ns: "faq" }), cb.entry(id)).row();
-    kb.text(t("faq.browse"), cb.menu("faq")).row().text(t("faq.human"), cb.menu("lawyer"));
-    known.set(key, kb);
-  }
-  return kb;
+    return kb.text(t("faq.browse"), cb.menu("faq")).row().text(t("faq.human"), cb.menu("lawyer"));
+  });
 }
 
 /** Someone frightened gets the two things that help most: a person, and the emergency steps. */

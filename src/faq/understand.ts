@@ -28,7 +28,11 @@ export interface Understanding {
   purpose: Purpose;
   /** The FAQ entry that answers it: set only when `purpose` is "faq". */
   id: string | null;
-  /** How likely the decision is right, 0..1. */
+  /**
+   * How likely the decision is right, 0..1, as the model sees it. For an
+   * emergency, the model's probability of one: the rules may raise the alarm
+   * on far less (a missed emergency is the worse mistake).
+   */
   score: number;
   /** For "faq": sure enough to answer, rather than ask "did you mean". */
   sure: boolean;
@@ -238,22 +242,23 @@ export class QuestionMatcher {
     for (let i = 0; i < p.length; i++) if (this.#isEntry[i] && p[i]! >= t.alternative) entries.push(i);
     entries.sort((a, b) => p[b]! - p[a]!);
     const ids = entries.slice(0, 4).map((i) => this.#labels[i]!);
+    const offered = ids.slice(0, 3);
 
     const emergency = this.#labels.indexOf("emergency");
     const alarm = emergency < 0 ? 0 : p[emergency]!;
     // The rules are read only where they can change the outcome.
     const cues = alarm >= Math.min(t.alarmWithCue, t.alarmWhenHeld, t.alarm, t.alarmAgainstCue) ? detentionCues(text) : undefined;
     if (cues && !cues.denied && (alarm >= t.alarmAgainstCue || (alarm >= t.alarm && !cues.notLive) || (cues.held && !cues.notLive && alarm >= t.alarmWhenHeld) || (cues.live && alarm >= t.alarmWithCue))) {
-      return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: ids.slice(0, 3), language };
+      return { purpose: "emergency", id: null, score: alarm, sure: true, alternatives: offered, language };
     }
 
     let top = -1;
     for (let i = 0; i < p.length; i++) if (i !== emergency && (top < 0 || p[i]! > p[top]!)) top = i;
     if (!this.#isEntry[top]) {
-      return { purpose: this.#labels[top] as Intent, id: null, score: p[top]!, sure: true, alternatives: ids.slice(0, 3), language };
+      return { purpose: this.#labels[top] as Intent, id: null, score: p[top]!, sure: true, alternatives: offered, language };
     }
     const best = p[top]!;
-    if (best < t.maybe) return { purpose: "none", id: null, score: 1 - best, sure: false, alternatives: ids.slice(0, 3), language };
+    if (best < t.maybe) return { purpose: "none", id: null, score: 1 - best, sure: false, alternatives: offered, language };
     const next = entries.length > 1 ? p[entries[1]!]! : 0;
     return {
       purpose: "faq",

@@ -118,8 +118,8 @@ export class HandoffDesk {
 
   /**
    * "Talk to a lawyer": opens the person's case or joins the open one, with
-   * their intake so far. An urgent one is announced at once, unless a
-   * volunteer already has it; `alerted` says who was told.
+   * their intake so far. An urgent one is announced at once (to its volunteer,
+   * if one has it); `alerted` then says whom the announcement reached.
    */
   requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
     const draft = this.drafts.load(contact.id);
@@ -229,9 +229,14 @@ export class HandoffDesk {
     if (!c || !this.cases.release(c.id, member.id)) return undefined;
     this.staff.setCurrentCase(member.id, null);
     this.audit.record(member.pseudonym, "release", c.ref);
+    this.#volunteerLeft(c, member);
+    return c;
+  }
+
+  /** Tells the person their volunteer no longer has the case, and that another will write. */
+  #volunteerLeft(c: CaseView, member: StaffMember): void {
     const person = this.contacts.byId(c.contactId);
     if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: pseudonymIn(member.pseudonym, person.language) }));
-    return c;
   }
 
   /**
@@ -255,16 +260,16 @@ export class HandoffDesk {
    * continue. Returns how many cases went back.
    */
   remove(by: StaffMember, member: StaffMember): number {
-    const held = this.cases.ofVolunteer(member.id).sort((a, b) => Number(b.urgent) - Number(a.urgent));
-    for (const c of held) {
+    let returned = 0;
+    for (const c of this.cases.ofVolunteer(member.id).sort((a, b) => Number(b.urgent) - Number(a.urgent))) {
       if (!this.cases.release(c.id, member.id)) continue;
-      const person = this.contacts.byId(c.contactId);
-      if (person) this.#toPerson(c, this.#t(person.language)("relay.left", { name: pseudonymIn(member.pseudonym, person.language) }));
+      returned++;
+      this.#volunteerLeft(c, member);
       if (c.urgent) this.alertOnDuty(c);
     }
     this.staff.remove(member.id);
     this.audit.record(by.pseudonym, "remove");
-    return held.length;
+    return returned;
   }
 
   close(member: StaffMember, outcome: string): { result: "closed" | "usage" | "none"; case?: CaseView } {
