@@ -22,10 +22,10 @@ function alertStatus(ctx: BotContext, alerted: Alerted, ref: string): string {
 export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boolean): Promise<void> {
   const contact = ctx.contact!;
   const { case: c, opened, volunteer } = deps.desk.requestHuman(contact, urgent);
-  const reportsAlert = urgent && !volunteer;
-  // An urgent alert leaves before the person is told whom it reached; a slow messenger holds the reply up only so long.
-  if (reportsAlert) await Promise.race([deps.desk.kick(), new Promise((resolve) => setTimeout(resolve, ALERT_WAIT_MS).unref())]);
-  const alerted = reportsAlert ? (deps.desk.alerted(c.id) ?? { volunteers: 0, admins: 0, group: false }) : undefined;
+  // An urgent alert leaves before the person is told it was sent, and whom it reached;
+  // a slow messenger holds the reply up only so long.
+  if (urgent) await Promise.race([deps.desk.kick(), new Promise((resolve) => setTimeout(resolve, ALERT_WAIT_MS).unref())]);
+  const alerted = urgent && !volunteer ? (deps.desk.alerted(c.id) ?? { volunteers: 0, admins: 0, group: false }) : undefined;
   const described = Object.keys(c.summary.answers).length > 0;
   const next = new InlineKeyboard();
   if (!described && !volunteer) next.text(ctx.t("menu.intake"), cb.menu("intake")).row();
@@ -42,7 +42,7 @@ export async function requestHuman(ctx: BotContext, deps: AppDeps, urgent: boole
     const text = ctx.t(opened ? "handoff.opened" : "handoff.joined_existing", { ref: c.ref });
     await ctx.reply(described ? text : `${text}\n\n${ctx.t("handoff.suggest_intake")}`, { reply_markup: next.text(ctx.t("menu.main"), cb.menu("main")) });
   }
-  if (!reportsAlert) await deps.desk.kick();
+  if (!urgent) await deps.desk.kick();
 }
 
 /**
