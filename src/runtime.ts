@@ -11,6 +11,7 @@ import { Contacts } from "./contacts/contacts.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadMasterKey } from "./crypto/master-key.js";
 import { markInUse } from "./db/in-use.js";
+import { RowIntegrity } from "./crypto/integrity.js";
 import { tableVault } from "./crypto/vault.js";
 import { openStore, type Store } from "./db/open.js";
 import { PersonalStorage } from "./db/personal-storage.js";
@@ -24,6 +25,7 @@ import type { Logger } from "./log/logger.js";
 import { HandoffDesk } from "./relay/desk.js";
 import { Outbox } from "./relay/outbox.js";
 import { schedulePurge } from "./retention/purge.js";
+import { withoutNames } from "./retention/scrub.js";
 import { Staff } from "./staff/staff.js";
 
 /** State of people who have not consented lives this long in memory, and nowhere else. */
@@ -53,24 +55,30 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const unmark = markInUse(config.DATABASE_PATH);
   const i18n = await createI18n();
   const vault = tableVault(store.sqlite, keyring, "contacts");
-  const contacts = new Contacts(store.db, keyring, vault, { idleDays: config.RETENTION_IDLE_DAYS, now });
+  const audit = new AuditLog(store.db, now);
+  // A row edited behind the bot's back is refused where it is read; the admins see it in /audit.
+  const integrity = new RowIntegrity(keyring, (table) => {
+    log.warn({ table }, "a row failed its integrity check and was refused");
+    audit.record("system", "tampered");
+  });
+  const contacts = new Contacts(store.db, keyring, vault, integrity, { idleDays: config.RETENTION_IDLE_DAYS, now });
 
   /** Storage keys are `[conv:]<messenger>:<chat id>`: the contact they belong to, if stored. */
   const contactOf = (key: string) => {
     const [messenger, chatId] = key.replace(/^conv:/, "").split(/:(.*)/s);
     return messenger && chatId ? contacts.idOf({ messenger, chatId }) : undefined;
   };
-  const personal = <T>() => new PersonalStorage<T>(store.db, keyring, vault, {
+  const personal = <T>(days: number, scrub?: (value: T) => T) => new PersonalStorage<T>(store.db, keyring, vault, {
     contactOf,
     memory: new MemorySessionStorage<unknown>(MEMORY_TTL_MS),
-    ttlMs: config.RETENTION_IDLE_DAYS * DAY,
+    ttlMs: days * DAY,
+    scrub,
     now,
   });
 
   const drafts = new IntakeDrafts(store.db, vault, { days: config.RETENTION_INTAKE_DAYS, now });
-  const cases = new Cases(store.db, vault, now);
-  const staff = new Staff(store.db, keyring, tableVault(store.sqlite, keyring, "staff"), config.ADMINS, now);
-  const audit = new AuditLog(store.db, now);
+  const cases = new Cases(store.db, vault, integrity, now);
+  const staff = new Staff(store.db, keyring, tableVault(store.sqlite, keyring, "staff"), config.ADMINS, integrity, now);
   const outbox = new Outbox(store.db, vault, { deadlineMs: config.RELAY_DEADLINE_MINUTES * 60_000, backoffMs: 1000, now });
   const ambiguous = outbox.recover();
   if (ambiguous > 0) log.warn({ ambiguous }, "relay messages were in flight at the last stop; sent again, may arrive twice");
@@ -80,6 +88,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     defaultLanguage: config.DEFAULT_LANGUAGE,
     maxOpen: config.MAX_OPEN_CASES,
     maxTakesPerHour: config.MAX_TAKES_PER_HOUR,
+    maxReleasesPerDay: config.MAX_RELEASES_PER_DAY,
     ...(config.STAFF_GROUP ? { staffGroup: { address: { messenger: "telegram", chatId: config.STAFF_GROUP }, language: config.DEFAULT_LANGUAGE } } : {}),
   }, now);
 
@@ -88,8 +97,9 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   const inFlight = broadcasts.recover();
   if (inFlight > 0) log.warn({ ambiguous: inFlight }, "broadcast sends were in flight at the last stop; sent again, may arrive twice");
 
-  const sessions = personal<SessionData>();
-  const conversationState = personal<VersionedState<ConversationData>>();
+  const sessions = personal<SessionData>(config.RETENTION_IDLE_DAYS);
+  // A conversation's replay log holds every answer typed into it: it lives as long as an unfinished intake, without names.
+  const conversationState = personal<VersionedState<ConversationData>>(config.RETENTION_INTAKE_DAYS, withoutNames);
 
   const deps: AppDeps = {
     config,
@@ -109,20 +119,23 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     health: new Map([["relay", () => ({ pending: outbox.pending(), ambiguous: outbox.ambiguous })]]),
     sessions,
     conversations: conversationState,
-    checkpoint: () => store.checkpoint(),
+    checkpoint: () => {
+      // The erased rows may still be in the log until the next checkpoint gets through; the hourly purge tries again.
+      if (!store.checkpoint()) log.warn("the write-ahead log could not be emptied now; erased data stays in it until the next checkpoint");
+    },
     now,
   };
   const stopPurge = options.purge === false
     ? () => undefined
     : schedulePurge(store, HOUR, (report) => {
-      log.info({ purged: report }, "retention purge");
+      log.info({ purged: report, broadcasts: broadcasts.compactEnded() }, "retention purge");
       // Rows went away underneath the caches.
       if (report.contacts + report.sessions > 0) {
         sessions.forgetCached();
         conversationState.forgetCached();
         contacts.forgetCached();
       }
-    }, now);
+    }, now, config.RETENTION_AUDIT_DAYS);
   // Retries due relay messages and re-announces urgent cases nobody has taken.
   const tick = setInterval(() => {
     const due = outbox.nextDue();

@@ -68,7 +68,7 @@ async function refused(user: MemoryUser, action: { command?: string; button?: st
 }
 
 const STAFF = ["/queue", "/release", "/cases", "/duty off", "/faq what-is-ccf", "/note matrix"];
-const ADMIN = ["/invite", "/staff", "/audit", "/broadcasts", "/subscribers", "/health", "/cancelbroadcast 99", "/promote Nobody", "/remove Nobody"];
+const ADMIN = ["/invite", "/staff", "/audit", "/broadcasts", "/subscribers", "/health", "/cancelbroadcast 99", "/promote Nobody", "/remove Nobody", "/case AAA-AAA"];
 const PUBLIC = ["/help", "/menu", "/language", "/privacy", "/mydata", "/sos", "/cancel", "/subscribe", "/unsubscribe"];
 
 describe("authorization matrix", () => {

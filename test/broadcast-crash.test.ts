@@ -18,7 +18,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("a broadcast across a real process kill", () => {
+// Real processes on a loaded machine: minutes, not the default seconds, whatever command runs the tests.
+describe("a broadcast across a real process kill", { timeout: 180_000 }, () => {
   it("reaches every recipient, twice at most for sends in flight at the kill", async () => {
     const seeded = await seedBroadcast(dir, 300);
     const env = { BROADCAST_TELEGRAM_PER_SECOND: "150", BROADCAST_SLOTS: "4" };
@@ -48,7 +49,7 @@ describe("a broadcast across a real process kill", () => {
   });
 });
 
-describe("npm run broadcast:status", () => {
+describe("npm run broadcast:status", { timeout: 120_000 }, () => {
   it("prints the running jobs from the shell, without the key", async () => {
     const seeded = await seedBroadcast(dir, 30);
     const out = execFileSync("npm", ["run", "--silent", "broadcast:status"], {

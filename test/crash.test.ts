@@ -74,7 +74,8 @@ async function press(id: number, label: string, count = 1): Promise<SentMessage[
   return fake.sentTo(id).slice(before);
 }
 
-describe("crashes (real process kills) during intake and relay", () => {
+// Real processes on a loaded machine: minutes, not the default seconds, whatever command runs the tests.
+describe("crashes (real process kills) during intake and relay", { timeout: 180_000 }, () => {
   it("resumes every conversation and loses no acknowledged message or relay; a relay arrives twice only if in flight at the kill, and is reported", async () => {
     const rnd = random(20261123);
     const person = 701;

@@ -110,7 +110,7 @@ describe("the question matcher", () => {
   });
 });
 
-describe("npm run faq", () => {
+describe("npm run faq", { timeout: 120_000 }, () => {
   const run = (args: string[], input?: string) =>
     execFileSync("npx", ["tsx", "src/cli/faq.ts", ...args], { input, encoding: "utf8", timeout: 60_000 });
 

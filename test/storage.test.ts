@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Cases } from "../src/cases/cases.js";
 import { Contacts } from "../src/contacts/contacts.js";
+import { RowIntegrity } from "../src/crypto/integrity.js";
 import { Keyring, open, seal, SealError } from "../src/crypto/keyring.js";
 import { tableVault } from "../src/crypto/vault.js";
 import { connect, openStore, RotationPendingError, WrongKeyError, type Store } from "../src/db/open.js";
@@ -22,11 +23,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function world(store: Store, keyring: Keyring, now: () => number = Date.now) {
   const vault = tableVault(store.sqlite, keyring, "contacts");
+  const integrity = new RowIntegrity(keyring);
   return {
     vault,
-    contacts: new Contacts(store.db, keyring, vault, { idleDays: 180, now }),
+    contacts: new Contacts(store.db, keyring, vault, integrity, { idleDays: 180, now }),
     drafts: new IntakeDrafts(store.db, vault, { days: 7, now }),
-    cases: new Cases(store.db, vault, now),
+    cases: new Cases(store.db, vault, integrity, now),
   };
 }
 
@@ -140,18 +142,18 @@ describe("retention", () => {
     clock += 85 * DAY;
     // idle: last seen 185 days ago → gone with its case. active: draft 185 days old → gone;
     // its case closed 185 days ago → gone; its open case stays. other: closed 85 days ago → stays.
-    expect(purgeExpired(store, clock)).toEqual({ contacts: 1, drafts: 1, cases: 1, sessions: 0 });
+    expect(purgeExpired(store, clock)).toEqual({ contacts: 1, drafts: 1, cases: 1, sessions: 0, audit: 0 });
     expect(contacts.find({ messenger: "telegram", chatId: "1" })).toBeUndefined();
     expect(cases.ofContact(active.id).map((c) => c.id)).toEqual([stillOpen.id]);
     expect(cases.ofContact(other.id).map((c) => c.id)).toEqual([closedRecently.id]);
     expect(drafts.load(active.id)).toBeUndefined();
     expect((store.sqlite.prepare("SELECT count(*) AS n FROM cases").get() as { n: number }).n).toBe(2);
-    expect(purgeExpired(store, clock)).toEqual({ contacts: 0, drafts: 0, cases: 0, sessions: 0 });
+    expect(purgeExpired(store, clock)).toEqual({ contacts: 0, drafts: 0, cases: 0, sessions: 0, audit: 0 });
     store.close();
   });
 });
 
-describe("the files on disk", () => {
+describe("the files on disk", { timeout: 120_000 }, () => {
   it("keeps the database folder and files to their owner, whatever the umask", async () => {
     const previous = process.umask(0o022);
     try {

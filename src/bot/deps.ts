@@ -7,7 +7,7 @@ import type { Subscriptions } from "../broadcast/subscriptions.js";
 import type { Cases } from "../cases/cases.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
-import type { KeyValueStorage } from "../db/personal-storage.js";
+import type { KeyValueStorage, PersonalStorage } from "../db/personal-storage.js";
 import type { CountryNames } from "../emergency/country.js";
 import type { QuestionMatcher } from "../faq/understand.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
@@ -39,7 +39,7 @@ export interface AppDeps {
   /** What `/health` reports, by component. */
   health: Map<string, () => Record<string, string | number | boolean | null>>;
   log: Logger;
-  sessions: KeyValueStorage<SessionData>;
+  sessions: KeyValueStorage<SessionData> & Pick<PersonalStorage<SessionData>, "expiryOf">;
   conversations: KeyValueStorage<VersionedState<ConversationData>>;
   /** Empties the write-ahead log so erased data leaves no copy behind. */
   checkpoint(): void;

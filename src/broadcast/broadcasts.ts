@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Contacts } from "../contacts/contacts.js";
 import type { Db } from "../db/open.js";
 import { broadcastDeliveries, broadcasts } from "../db/schema.js";
@@ -58,6 +58,7 @@ export class BroadcastLedger {
 
   progress(id: number): Progress {
     const job = this.get(id);
+    if (job && job.sent !== null) return { total: job.total, sent: job.sent, failed: job.failed ?? 0, pending: 0, ambiguous: job.ambiguous };
     const rows = this.db.select({ state: broadcastDeliveries.state, n: sql<number>`count(*)` }).from(broadcastDeliveries)
       .where(eq(broadcastDeliveries.broadcastId, id)).groupBy(broadcastDeliveries.state).all();
     const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
@@ -192,5 +193,30 @@ export class Broadcasts extends BroadcastLedger {
   finish(id: number): void {
     this.db.update(broadcasts).set({ status: "done", finishedAt: this.now() })
       .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running"))).run();
+    this.compact(id);
+  }
+
+  /**
+   * Once a job has ended (done or cancelled), keeps its counts and deletes
+   * its delivery rows: who received which warning is not kept. Returns
+   * whether it did; a running job is left alone.
+   */
+  compact(id: number): boolean {
+    return this.db.transaction(() => {
+      const job = this.get(id);
+      if (!job || job.status === "running" || job.sent !== null) return false;
+      const { sent, failed } = this.progress(id);
+      this.db.update(broadcasts).set({ sent, failed }).where(eq(broadcasts.id, id)).run();
+      this.db.delete(broadcastDeliveries).where(eq(broadcastDeliveries.broadcastId, id)).run();
+      return true;
+    });
+  }
+
+  /** Ended jobs whose delivery rows are still there (a cancel, or a stop before `finish` compacted). */
+  compactEnded(): number {
+    const ended = this.db.selectDistinct({ id: broadcastDeliveries.broadcastId }).from(broadcastDeliveries)
+      .innerJoin(broadcasts, eq(broadcasts.id, broadcastDeliveries.broadcastId))
+      .where(ne(broadcasts.status, "running")).all();
+    return ended.filter((j) => this.compact(j.id)).length;
   }
 }

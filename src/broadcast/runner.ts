@@ -190,7 +190,9 @@ export class BroadcastRunner {
       if (fresh?.status === "running" && this.broadcasts.messengersLeft(job.id).length === 0) {
         this.broadcasts.finish(job.id);
         await this.events.progress(this.broadcasts.get(job.id)!, this.broadcasts.progress(job.id), rate, true);
-      } else if (fresh?.status !== "cancelled" && cursorEmpty) {
+      } else if (fresh?.status === "cancelled") {
+        this.broadcasts.compact(job.id);
+      } else if (cursorEmpty) {
         // (A cancel is reported by /cancelbroadcast itself, once.)
         // Only retries waiting for their time are left.
         await this.#idle(200);

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { and, asc, desc, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import type { RowIntegrity } from "../crypto/integrity.js";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { caseNotes, cases } from "../db/schema.js";
@@ -54,12 +55,24 @@ export class Cases {
    */
   readonly #liveKnown = new BoundedMap<string, { id: string; volunteerId: string } | null>(10_000);
 
-  constructor(private readonly db: Db, private readonly vault: Vault, private readonly now: () => number = Date.now) {
-    this.#live = db.select({ id: cases.id, volunteerId: cases.volunteerId }).from(cases)
+  constructor(
+    private readonly db: Db,
+    private readonly vault: Vault,
+    private readonly integrity: RowIntegrity,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#live = db.select({ id: cases.id, contactId: cases.contactId, volunteerId: cases.volunteerId, integrity: cases.integrity }).from(cases)
       .where(and(eq(cases.contactId, sql.placeholder("contactId")), eq(cases.status, "taken"))).prepare();
   }
 
-  #view(row: Row): CaseView {
+  /** Whether the row's person and volunteer are the ones the bot wrote (not edited behind its back). */
+  #intact(row: Pick<Row, "id" | "contactId" | "volunteerId" | "integrity">): boolean {
+    return this.integrity.holds("cases", row.integrity, this.integrity.case(row));
+  }
+
+  /** Undefined for a row that fails its integrity check: it is reported and never shown or routed to. */
+  #view(row: Row): CaseView | undefined {
+    if (!this.#intact(row)) return undefined;
     return {
       id: row.id, ref: row.ref, contactId: row.contactId, status: row.status, urgent: row.urgent,
       createdAt: row.createdAt, expiresAt: row.expiresAt, volunteerId: row.volunteerId, outcome: row.outcome,
@@ -72,7 +85,7 @@ export class Cases {
     const known = this.#liveKnown.get(contactId);
     if (known !== undefined) return known ?? undefined;
     const row = this.#live.get({ contactId });
-    const live = row?.volunteerId ? { id: row.id, volunteerId: row.volunteerId } : null;
+    const live = row?.volunteerId && this.#intact(row) ? { id: row.id, volunteerId: row.volunteerId } : null;
     this.#liveKnown.set(contactId, live);
     return live ?? undefined;
   }
@@ -85,7 +98,7 @@ export class Cases {
   /** The person's case that is not closed, if any. */
   activeOf(contactId: string): CaseView | undefined {
     const row = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
-    return row && this.#view(row);
+    return row ? this.#view(row) : undefined;
   }
 
   /**
@@ -94,7 +107,7 @@ export class Cases {
    */
   openOrJoin(contactId: string, summary: CaseSummary | undefined, urgent = false): { case: CaseView; opened: boolean } {
     const existing = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
-    if (existing) {
+    if (existing && this.#view(existing)) {
       const set: Partial<Row> = {};
       if (summary) set.summary = this.vault.seal(contactId, summary, place(existing.id));
       if (urgent && !existing.urgent) set.urgent = true;
@@ -105,7 +118,10 @@ export class Cases {
     const sealed = this.vault.seal(contactId, summary ?? { answers: {}, language: "" }, place(id));
     for (let attempt = 0; ; attempt++) {
       try {
-        this.db.insert(cases).values({ id, ref: newCaseRef(), contactId, summary: sealed, status: "open", urgent, createdAt: this.now() }).run();
+        this.db.insert(cases).values({
+          id, ref: newCaseRef(), contactId, summary: sealed, status: "open", urgent, createdAt: this.now(),
+          integrity: this.integrity.case({ id, contactId, volunteerId: null }),
+        }).run();
         return { case: this.byId(id)!, opened: true };
       } catch (error) {
         // A reference already in use: draw another.
@@ -121,43 +137,51 @@ export class Cases {
 
   byId(id: string): CaseView | undefined {
     const row = this.db.select().from(cases).where(eq(cases.id, id)).get();
-    return row && this.#view(row);
+    return row ? this.#view(row) : undefined;
   }
 
   byRef(ref: string): CaseView | undefined {
     const row = this.db.select().from(cases).where(eq(cases.ref, ref.toUpperCase())).get();
-    return row && this.#view(row);
+    return row ? this.#view(row) : undefined;
+  }
+
+  #views(rows: Row[]): CaseView[] {
+    return rows.flatMap((row) => this.#view(row) ?? []);
   }
 
   ofContact(contactId: string): CaseView[] {
-    return this.db.select().from(cases).where(eq(cases.contactId, contactId)).orderBy(cases.createdAt).all().map((row) => this.#view(row));
+    return this.#views(this.db.select().from(cases).where(eq(cases.contactId, contactId)).orderBy(cases.createdAt).all());
   }
 
   ofVolunteer(volunteerId: string): CaseView[] {
-    return this.db.select().from(cases)
+    return this.#views(this.db.select().from(cases)
       .where(and(eq(cases.volunteerId, volunteerId), eq(cases.status, "taken")))
-      .orderBy(asc(cases.takenAt)).all().map((row) => this.#view(row));
+      .orderBy(asc(cases.takenAt)).all());
   }
 
   /** Cases waiting for a volunteer: urgent first, then oldest first. */
   queue(): CaseView[] {
-    return this.db.select().from(cases).where(eq(cases.status, "open"))
-      .orderBy(desc(cases.urgent), asc(cases.createdAt)).all().map((row) => this.#view(row));
+    return this.#views(this.db.select().from(cases).where(eq(cases.status, "open"))
+      .orderBy(desc(cases.urgent), asc(cases.createdAt)).all());
   }
 
   /** Claims an open case. Of two volunteers taking at once, exactly one gets `true`. */
   take(caseId: string, volunteerId: string): boolean {
+    const row = this.db.select().from(cases).where(eq(cases.id, caseId)).get();
+    if (!row || !this.#intact(row)) return false;
     return this.#changed(this.db.update(cases)
-      .set({ status: "taken", volunteerId, takenAt: this.now() })
+      .set({ status: "taken", volunteerId, takenAt: this.now(), integrity: this.integrity.case({ ...row, volunteerId }) })
       .where(and(eq(cases.id, caseId), eq(cases.status, "open")))
       .run().changes);
   }
 
   /** Puts a case back in the queue; only its volunteer can. */
   release(caseId: string, volunteerId?: string): boolean {
+    const row = this.db.select().from(cases).where(eq(cases.id, caseId)).get();
+    if (!row || !this.#intact(row)) return false;
     const owner = volunteerId === undefined ? isNotNull(cases.volunteerId) : eq(cases.volunteerId, volunteerId);
     return this.#changed(this.db.update(cases)
-      .set({ status: "open", volunteerId: null, takenAt: null, alertedAt: null })
+      .set({ status: "open", volunteerId: null, takenAt: null, alertedAt: null, integrity: this.integrity.case({ ...row, volunteerId: null }) })
       .where(and(eq(cases.id, caseId), eq(cases.status, "taken"), owner))
       .run().changes);
   }
@@ -176,9 +200,9 @@ export class Cases {
   /** Urgent open cases whose volunteers were last alerted before `before` (or never). */
   urgentToAlert(before: number): CaseView[] {
     // Asked every few seconds: selected in SQL, so only the cases due are opened.
-    return this.db.select().from(cases)
+    return this.#views(this.db.select().from(cases)
       .where(and(eq(cases.status, "open"), eq(cases.urgent, true), or(isNull(cases.alertedAt), lt(cases.alertedAt, before))))
-      .orderBy(asc(cases.createdAt)).all().map((row) => this.#view(row));
+      .orderBy(asc(cases.createdAt)).all());
   }
 
   markAlerted(caseId: string): void {
@@ -188,6 +212,10 @@ export class Cases {
   addNote(c: CaseView, author: string, text: string): void {
     const id = randomBytes(12).toString("base64url");
     this.db.insert(caseNotes).values({ id, caseId: c.id, author, note: this.vault.seal(c.contactId, text, notePlace(id)), createdAt: this.now() }).run();
+  }
+
+  noteCount(c: CaseView): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(caseNotes).where(eq(caseNotes.caseId, c.id)).get()?.n ?? 0;
   }
 
   notes(c: CaseView): { author: string; text: string; createdAt: number }[] {

@@ -83,11 +83,15 @@ const schema = z
     RETENTION_INTAKE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     RETENTION_CASE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     RETENTION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    /** How long the audit of staff actions is kept. */
+    RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     RELAY_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     URGENT_REALERT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
     /** Need-to-know: how many cases a volunteer may hold at once, and take in an hour. */
     MAX_OPEN_CASES: z.coerce.number().int().min(1).max(100).default(3),
     MAX_TAKES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Releases in a day beyond which each one is reported to the admins. */
+    MAX_RELEASES_PER_DAY: z.coerce.number().int().min(0).max(1000).default(3),
     MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(20),
     BROADCAST_TELEGRAM_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(25),
     BROADCAST_SIGNAL_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),

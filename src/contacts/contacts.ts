@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import type { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
@@ -42,17 +43,16 @@ export class Contacts {
   readonly #now: () => number;
   // Prepared once: these run on nearly every update.
   readonly #byLookup;
-  readonly #idByLookup;
 
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly vault: Vault,
+    private readonly integrity: RowIntegrity,
     private readonly options: ContactsOptions,
   ) {
     this.#now = options.now ?? Date.now;
     this.#byLookup = db.select().from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
-    this.#idByLookup = db.select({ id: contacts.id }).from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
   }
 
   #lookup(address: Address): Buffer {
@@ -64,9 +64,9 @@ export class Contacts {
   }
 
 
-  /** The stored contact's id, without decrypting anything. */
+  /** The stored contact's id; through `find`, so a row whose lookup was swapped is refused here too. */
   idOf(address: Address): string | undefined {
-    return this.#idByLookup.get({ lookup: this.#lookup(address) })?.id;
+    return this.find(address)?.id;
   }
 
   /** Recently found people, for a few seconds: asked on every update. */
@@ -78,7 +78,7 @@ export class Contacts {
     const recent = this.#recent.get(key);
     if (recent && now - recent.at < 10_000) return recent.contact;
     const row = this.#byLookup.get({ lookup: this.#lookup(address) });
-    const contact = row && this.#decode(row);
+    const contact = row ? this.#decode(row) : undefined;
     this.#recent.set(key, { contact, at: now });
     return contact;
   }
@@ -91,11 +91,17 @@ export class Contacts {
 
   byId(id: string): Contact | undefined {
     const row = this.db.select().from(contacts).where(eq(contacts.id, id)).get();
-    return row && this.#decode(row);
+    return row ? this.#decode(row) : undefined;
   }
 
-  #decode(row: typeof contacts.$inferSelect): Contact {
+  /**
+   * Undefined when the row's lookup is not the keyed hash of the address
+   * sealed in its profile: lookups swapped between rows behind the bot's back
+   * would otherwise hand one person's record to another.
+   */
+  #decode(row: typeof contacts.$inferSelect): Contact | undefined {
     const profile = this.vault.open<Profile>(row.id, row.profile, place(row.id));
+    if (!this.integrity.sameLookup("contacts", row.lookup, this.#lookup(profile))) return undefined;
     return {
       id: row.id,
       address: { messenger: profile.messenger, chatId: profile.chatId },
@@ -151,8 +157,8 @@ export class Contacts {
    * their sessions, drafts and cases go with it (foreign keys cascade).
    */
   forget(address: Address): boolean {
-    this.forgetCached(address);
     const id = this.idOf(address);
+    this.forgetCached(address);
     if (!id) return false;
     this.vault.evict(id);
     return this.db.delete(contacts).where(eq(contacts.id, id)).run().changes > 0;

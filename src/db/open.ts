@@ -1,8 +1,10 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { ROOT } from "../paths.js";
 import * as schema from "./schema.js";
@@ -12,8 +14,11 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export interface Store {
   db: Db;
   sqlite: Database.Database;
-  /** Folds the write-ahead log back into the file and empties it, so deleted data leaves no copy there. */
-  checkpoint(): void;
+  /**
+   * Folds the write-ahead log back into the file and empties it, so deleted
+   * data leaves no copy there. False when a reader kept it from finishing.
+   */
+  checkpoint(): boolean;
   close(): void;
 }
 
@@ -79,6 +84,29 @@ export function connect(path: string): Database.Database {
 }
 
 /**
+ * Gives rows written before integrity checksums existed their checksum. This
+ * happens only in the start-up that adds the columns: were it triggered by a
+ * mark in the database, deleting the mark would bless rows edited by hand.
+ */
+function stamp(db: Db, keyring: Keyring): void {
+  const integrity = new RowIntegrity(keyring);
+  db.transaction((tx) => {
+    for (const row of tx.select().from(schema.staff).all()) {
+      tx.update(schema.staff).set({ integrity: integrity.staff(row) }).where(eq(schema.staff.id, row.id)).run();
+    }
+    for (const row of tx.select().from(schema.cases).all()) {
+      tx.update(schema.cases).set({ integrity: integrity.case(row) }).where(eq(schema.cases.id, row.id)).run();
+    }
+    for (const row of tx.select().from(schema.invites).all()) {
+      tx.update(schema.invites).set({ integrity: integrity.invite(row) }).where(eq(schema.invites.codeHash, row.codeHash)).run();
+    }
+  });
+}
+
+const hasColumn = (sqlite: Database.Database, table: string, column: string) =>
+  (sqlite.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
+
+/**
  * Opens (creating if needed) the database, checks the root key, applies
  * pending migrations, and loads (or on first use creates) the blind-index key.
  */
@@ -86,6 +114,7 @@ export function openStore(path: string, keyring: Keyring): Store {
   assertKeyMatches(path, keyring);
   const sqlite = connect(path);
   const db = drizzle(sqlite, { schema });
+  const upgrading = hasColumn(sqlite, "cases", "id") && !hasColumn(sqlite, "cases", "integrity");
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   db.transaction((tx) => {
     tx.insert(schema.meta).values({ key: "key_check", value: keyring.checkValue() }).onConflictDoNothing().run();
@@ -93,10 +122,14 @@ export function openStore(path: string, keyring: Keyring): Store {
     if (stored) keyring.loadIndexKey(stored.value);
     else tx.insert(schema.meta).values({ key: "index_key", value: keyring.createIndexKey() }).run();
   });
+  if (upgrading) stamp(db, keyring);
   return {
     db,
     sqlite,
-    checkpoint: () => void sqlite.pragma("wal_checkpoint(TRUNCATE)"),
+    checkpoint: () => {
+      const [result] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number; log: number; checkpointed: number }[];
+      return result !== undefined && result.busy === 0 && result.checkpointed === result.log;
+    },
     close: () => sqlite.close(),
   };
 }

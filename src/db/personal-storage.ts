@@ -14,13 +14,15 @@ export interface KeyValueStorage<T> {
   delete(key: string): void | Promise<void>;
 }
 
-export interface PersonalStorageOptions {
+export interface PersonalStorageOptions<T = unknown> {
   /** The stored contact a storage key belongs to, if the person consented. */
   contactOf(key: string): string | undefined;
   /** Until the person consents, state lives here and nowhere else. */
   memory: KeyValueStorage<unknown>;
   /** How long a stored value lives without being written again. */
   ttlMs: number;
+  /** Rewrites a value before it is stored, e.g. to drop what it need not keep. */
+  scrub?: (value: T) => T;
   now?: () => number;
 }
 
@@ -47,7 +49,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly vault: Vault,
-    private readonly options: PersonalStorageOptions,
+    private readonly options: PersonalStorageOptions<T>,
   ) {
     this.#now = options.now ?? Date.now;
     this.#select = db.select().from(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
@@ -104,9 +106,15 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       return await this.options.memory.write(key, value);
     }
     const lookup = this.#lookup(key);
-    this.#upsert.run({ lookup, contactId, value: this.vault.seal(contactId, value, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
+    const stored = this.options.scrub ? this.options.scrub(value) : value;
+    this.#upsert.run({ lookup, contactId, value: this.vault.seal(contactId, stored, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
     this.#remember(key, json);
     await this.options.memory.delete(key);
+  }
+
+  /** When the last of a contact's stored values here expires, if any is stored (what /mydata tells them). */
+  expiryOf(contactId: string): number | undefined {
+    return this.db.select({ at: sql<number | null>`max(${sessions.expiresAt})` }).from(sessions).where(eq(sessions.contactId, contactId)).get()?.at ?? undefined;
   }
 
   /** Forgets what is cached, e.g. after rows were deleted behind this class's back (retention, erasure). */

@@ -47,6 +47,8 @@ export const staff = sqliteTable("staff", {
   /** The case the volunteer's messages are relayed to. */
   currentCaseId: text("current_case_id"),
   createdAt: integer("created_at").notNull(),
+  /** Keyed checksum over id, lookup and role (`RowIntegrity.staff`). */
+  integrity: blob("integrity", { mode: "buffer" }),
 });
 
 /** One-time invite codes, stored only as a keyed hash. */
@@ -55,6 +57,8 @@ export const invites = sqliteTable("invites", {
   role: text("role", { enum: ["volunteer", "admin"] }).notNull(),
   createdBy: text("created_by").notNull(),
   expiresAt: integer("expires_at").notNull(),
+  /** Keyed checksum over the hash and the role (`RowIntegrity.invite`). */
+  integrity: blob("integrity", { mode: "buffer" }),
 });
 
 /**
@@ -77,6 +81,8 @@ export const cases = sqliteTable("cases", {
   outcome: text("outcome"),
   /** When on-duty volunteers were last alerted about this urgent case. */
   alertedAt: integer("alerted_at"),
+  /** Keyed checksum over id, person and volunteer (`RowIntegrity.case`). */
+  integrity: blob("integrity", { mode: "buffer" }),
 }, (t) => [index("cases_contact").on(t.contactId), index("cases_status").on(t.status)]);
 
 /** Staff notes on a case, sealed with the person's key so that they go with the person. */
@@ -164,10 +170,17 @@ export const broadcasts = sqliteTable("broadcasts", {
   total: integer("total").notNull(),
   /** Sends that were in flight when the process died: they may have arrived twice. */
   ambiguous: integer("ambiguous").notNull().default(0),
+  /** Final counts, kept once the job has ended and its delivery rows are deleted. */
+  sent: integer("sent"),
+  failed: integer("failed"),
   createdAt: integer("created_at").notNull(),
   finishedAt: integer("finished_at"),
 });
 
+/**
+ * Who a running job still has to reach. Joined with the job's target it says
+ * who follows which place, so the rows go when the job ends (counts stay).
+ */
 export const broadcastDeliveries = sqliteTable("broadcast_deliveries", {
   broadcastId: integer("broadcast_id").notNull().references(() => broadcasts.id, { onDelete: "cascade" }),
   contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),

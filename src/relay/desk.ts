@@ -24,6 +24,8 @@ export interface DeskOptions {
   maxOpen: number;
   /** Cases a volunteer may take in an hour. */
   maxTakesPerHour: number;
+  /** Cases a volunteer may give back in a day before the admins are told (read, then released). */
+  maxReleasesPerDay: number;
 }
 
 const key = (a: Address) => `${a.messenger}:${a.chatId}`;
@@ -203,11 +205,8 @@ export class HandoffDesk {
     if (this.cases.ofVolunteer(member.id).length >= this.options.maxOpen) return { result: "limit_open" };
     if (this.audit.count(member.pseudonym, "take", this.now() - 60 * 60_000) >= this.options.maxTakesPerHour) {
       this.audit.record(member.pseudonym, "denied", c.ref);
-      const admins = this.staff.list().filter((m) => m.role === "admin" && m.id !== member.id);
-      for (const admin of admins) {
-        this.outbox.enqueue(c.id, { to: admin.address, text: this.#t(admin.language)("alert.take_limit", { name: member.pseudonym, max: this.options.maxTakesPerHour }), toPerson: false });
-      }
-      return { result: "limit_rate", adminsTold: admins.length };
+      const adminsTold = this.#tellAdmins(c, member, "alert.take_limit", this.options.maxTakesPerHour);
+      return { result: "limit_rate", adminsTold };
     }
     if (!this.cases.take(c.id, member.id)) return { result: "taken_by_other", case: c };
     this.staff.setCurrentCase(member.id, c.id);
@@ -224,12 +223,29 @@ export class HandoffDesk {
     return c && c.status === "taken" && c.volunteerId === member.id ? c : undefined;
   }
 
+  /** Tells every other admin about a volunteer's conduct; returns how many were told. */
+  #tellAdmins(c: CaseView, member: StaffMember, key: string, max: number): number {
+    const admins = this.staff.list().filter((m) => m.role === "admin" && m.id !== member.id);
+    for (const admin of admins) {
+      this.outbox.enqueue(c.id, { to: admin.address, text: this.#t(admin.language)(key, { name: member.pseudonym, max }), toPerson: false });
+    }
+    return admins.length;
+  }
+
+  /**
+   * Gives the volunteer's current case back to the queue. Taking, reading and
+   * giving back is how an insider would walk the queue within the take limit,
+   * so past `maxReleasesPerDay` every release is reported to the admins.
+   */
   release(member: StaffMember): CaseView | undefined {
     const c = this.current(member);
     if (!c || !this.cases.release(c.id, member.id)) return undefined;
     this.staff.setCurrentCase(member.id, null);
     this.audit.record(member.pseudonym, "release", c.ref);
     this.#volunteerLeft(c, member);
+    if (this.audit.count(member.pseudonym, "release", this.now() - 24 * 60 * 60_000) > this.options.maxReleasesPerDay) {
+      this.#tellAdmins(c, member, "alert.release_limit", this.options.maxReleasesPerDay);
+    }
     return c;
   }
 
@@ -260,6 +276,18 @@ export class HandoffDesk {
    * continue. Returns how many cases went back.
    */
   remove(by: StaffMember, member: StaffMember): number {
+    const returned = this.#returnCases(member);
+    this.staff.remove(member.id);
+    this.audit.record(by.pseudonym, by.id === member.id ? "leave" : "remove");
+    return returned;
+  }
+
+  /** A volunteer leaves the team on their own: the same as being removed. */
+  leave(member: StaffMember): number {
+    return this.remove(member, member);
+  }
+
+  #returnCases(member: StaffMember): number {
     let returned = 0;
     for (const c of this.cases.ofVolunteer(member.id).sort((a, b) => Number(b.urgent) - Number(a.urgent))) {
       if (!this.cases.release(c.id, member.id)) continue;
@@ -267,8 +295,6 @@ export class HandoffDesk {
       this.#volunteerLeft(c, member);
       if (c.urgent) this.alertOnDuty(c);
     }
-    this.staff.remove(member.id);
-    this.audit.record(by.pseudonym, "remove");
     return returned;
   }
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { AdminRef } from "../config/env.js";
 import type { Address } from "../contacts/contacts.js";
+import type { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
@@ -63,6 +64,7 @@ export class Staff {
     private readonly keyring: Keyring,
     vault: Vault,
     private readonly admins: AdminRef[],
+    private readonly integrity: RowIntegrity,
     private readonly now: () => number = Date.now,
   ) {
     this.#vault = vault;
@@ -76,7 +78,9 @@ export class Staff {
     return this.admins.some((a) => a.messenger === address.messenger && (a.id === address.chatId || aliases.includes(a.id)));
   }
 
-  #decode(row: typeof staff.$inferSelect, address?: Address): StaffMember {
+  /** Undefined for a row whose role or lookup was changed behind the bot's back (reported, never obeyed). */
+  #decode(row: typeof staff.$inferSelect, address?: Address): StaffMember | undefined {
+    if (!this.integrity.holds("staff", row.integrity, this.integrity.staff(row))) return undefined;
     const profile = this.#vault.open<Profile>(row.id, row.profile, place(row.id));
     const addr = address ?? { messenger: profile.messenger, chatId: profile.chatId };
     return {
@@ -96,10 +100,12 @@ export class Staff {
     const pseudonym = free[randomInt(Math.max(1, free.length))] ?? `${NAMES[randomInt(NAMES.length)]} ${taken.size + 1}`;
     const id = randomBytes(12).toString("base64url");
     const key = this.keyring.newDataKey();
+    const lookup = this.#lookup(address);
     this.#rows.clear();
     this.db.insert(staff).values({
       id,
-      lookup: this.#lookup(address),
+      lookup,
+      integrity: this.integrity.staff({ id, lookup, role }),
       wrappedKey: this.keyring.wrapDataKey(key, id),
       profile: Vault.sealWith(key, { ...address, pseudonym, language } satisfies Profile, place(id)),
       role,
@@ -128,6 +134,7 @@ export class Staff {
     const row = this.#row(address);
     if (row) {
       const member = this.#decode(row, address);
+      if (!member) return undefined;
       return this.#isConfiguredAdmin(address, aliases) ? { ...member, role: "admin" } : member;
     }
     return this.#isConfiguredAdmin(address, aliases) ? this.#create(address, "admin", language) : undefined;
@@ -144,7 +151,7 @@ export class Staff {
   }
 
   list(): StaffMember[] {
-    return this.db.select().from(staff).all().map((row) => this.#decode(row));
+    return this.db.select().from(staff).all().flatMap((row) => this.#decode(row) ?? []);
   }
 
   onDuty(): StaffMember[] {
@@ -159,7 +166,10 @@ export class Staff {
   invite(by: StaffMember, role: Role = "volunteer"): string {
     let code = "";
     for (let i = 0; i < 10; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
-    this.db.insert(invites).values({ codeHash: this.#hash(code), role, createdBy: by.pseudonym, expiresAt: this.now() + INVITE_HOURS * 3600_000 }).run();
+    const codeHash = this.#hash(code);
+    this.db.insert(invites).values({
+      codeHash, role, createdBy: by.pseudonym, expiresAt: this.now() + INVITE_HOURS * 3600_000, integrity: this.integrity.invite({ codeHash, role }),
+    }).run();
     return code;
   }
 
@@ -170,6 +180,7 @@ export class Staff {
     const invite = this.db.select().from(invites).where(eq(invites.codeHash, hash)).get();
     if (!invite) return undefined;
     if (this.db.delete(invites).where(eq(invites.codeHash, hash)).run().changes !== 1) return undefined;
+    if (!this.integrity.holds("invites", invite.integrity, this.integrity.invite(invite))) return undefined;
     const existing = this.find(address, language);
     if (existing) return existing;
     return this.#create(address, invite.role, language);
@@ -180,7 +191,9 @@ export class Staff {
   }
 
   setRole(id: string, role: Role): boolean {
-    return this.#changed(this.db.update(staff).set({ role }).where(eq(staff.id, id)).run().changes === 1);
+    const row = this.db.select().from(staff).where(eq(staff.id, id)).get();
+    if (!row || !this.#decode(row)) return false;
+    return this.#changed(this.db.update(staff).set({ role, integrity: this.integrity.staff({ ...row, role }) }).where(eq(staff.id, id)).run().changes === 1);
   }
 
   setDuty(id: string, onDuty: boolean): void {

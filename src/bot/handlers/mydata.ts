@@ -2,6 +2,7 @@ import type { IntakeAnswers } from "../../intake/questions.js";
 import { summaryText } from "../conversations/intake.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { placeNames } from "./travel.js";
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -24,7 +25,14 @@ export async function sendMyData(ctx: BotContext, deps: AppDeps): Promise<void> 
   for (const c of deps.cases.ofContact(contact.id)) {
     const until = c.expiresAt === null ? t("mydata.case_open") : t("mydata.case_closed", { until: day(c.expiresAt) });
     parts.push(withAnswers(t("mydata.case", { ref: c.ref, status: t(`mydata.status.${c.status}`), since: day(c.createdAt), until }), c.summary.answers));
+    const notes = deps.cases.noteCount(c);
+    if (notes > 0) parts.push(`  ${t("mydata.notes", { count: notes })}`);
   }
+  const places = deps.subscriptions.get(contact.id);
+  if (places && places.length > 0) parts.push(t("mydata.subscription", { places: placeNames(ctx, places) }));
+  // Both live in the same table; whichever lasts longer is what the person needs to know.
+  const stateUntil = deps.sessions.expiryOf(contact.id);
+  if (stateUntil !== undefined) parts.push(t("mydata.state", { until: day(stateUntil) }));
   parts.push(t("mydata.footer"));
   await ctx.reply(parts.join("\n\n"));
 }

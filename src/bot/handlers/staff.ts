@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { OUTCOMES } from "../../cases/cases.js";
+import { OUTCOMES, type CaseView } from "../../cases/cases.js";
+import { AUDIT_ACTIONS, STRANGER, type AuditAction, type AuditQuery } from "../../audit/audit.js";
 import type { Role, StaffMember } from "../../staff/staff.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -17,6 +18,8 @@ function waited(ctx: BotContext, since: number, now: number): string {
   if (minutes < 48 * 60) return ctx.t("queue.hours", { count: Math.round(minutes / 60) });
   return ctx.t("queue.days", { count: Math.round(minutes / 1440) });
 }
+
+const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 const arg = (ctx: BotContext) => (typeof ctx.match === "string" ? ctx.match.trim() : "");
 
@@ -97,13 +100,26 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     }));
   }
 
+  // /audit [pseudonym | stranger | kind] [page]: filters combine, strangers are summed up unless asked for.
   composer.command("audit", guard("admin", async (ctx) => {
-    const entries = audit.latest();
-    if (entries.length === 0) return await ctx.reply(ctx.t("audit.empty"));
-    const lines = entries.map((e) => ctx.t("audit.item", {
-      at: new Date(e.at).toISOString().slice(0, 16).replace("T", " "), actor: e.actor, action: e.action, ref: e.caseRef ? ` · ${e.caseRef}` : "",
-    }));
-    await ctx.reply([ctx.t("audit.title"), ...lines].join("\n"));
+    const query: AuditQuery = {};
+    for (const word of arg(ctx).split(/\s+/).filter(Boolean)) {
+      if (/^\d{1,4}$/.test(word)) query.page = Number(word);
+      else if ((AUDIT_ACTIONS as readonly string[]).includes(word.toLowerCase())) query.action = word.toLowerCase() as AuditAction;
+      else query.actor = word.toLowerCase() === STRANGER ? STRANGER : (staff.byPseudonym(word)?.pseudonym ?? word);
+    }
+    const { entries, total } = audit.page(query);
+    const lines = entries.map((e) => ctx.t("audit.item", { at: minute(e.at), actor: e.actor, action: e.action, ref: e.caseRef ? ` · ${e.caseRef}` : "" }));
+    const parts = [ctx.t("audit.title"), ...(lines.length > 0 ? lines : [ctx.t("audit.empty")])];
+    const pages = Math.max(1, Math.ceil(total / 20));
+    const page = query.page ?? 1;
+    if (pages > 1) parts.push(ctx.t("audit.page", { page, pages, next: [query.actor, query.action, page + 1].filter(Boolean).join(" ") }));
+    const strangers = audit.strangers();
+    if (query.actor === undefined && strangers.total > 0) {
+      const kinds = Object.entries(strangers.counts).map(([kind, n]) => `${kind} ${n}`).join(", ");
+      parts.push(ctx.t("audit.strangers", { count: strangers.total, kinds, at: minute(strangers.last!) }));
+    }
+    await ctx.reply(parts.join("\n"));
   }));
 
   /** The waiting cases with a "take" button each; also the digest when coming on duty. */
@@ -127,7 +143,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     if (jobs.length === 0) return await ctx.reply(ctx.t("broadcast.list_empty"));
     const lines = jobs.map((job) => ctx.t("broadcast.list_item", {
       id: job.id, status: ctx.t(`broadcast.status.${job.status}`), sent: deps.broadcasts.progress(job.id).sent, total: job.total,
-      created: new Date(job.createdAt).toISOString().slice(0, 16).replace("T", " "), by: job.createdBy,
+      created: minute(job.createdAt), by: job.createdBy,
     }));
     await ctx.reply([ctx.t("broadcast.list_title"), ...lines].join("\n"));
   }));
@@ -153,6 +169,37 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply([ctx.t("health.title"), ...lines].join("\n"));
   }));
 
+  /**
+   * What the person agreed a lawyer may see, and the notes: shown only to the
+   * volunteer holding the case and to admins, every time audited.
+   */
+  const details = (ctx: BotContext, c: CaseView) => {
+    const answers = c.summary.answers;
+    const summary = Object.keys(answers).length === 0
+      ? ctx.t("case.no_summary")
+      : answers.share === true
+        ? summaryText(ctx.t, answers)
+        : [summaryText(ctx.t, { lawyerLanguage: answers.lawyerLanguage }, true), ctx.t("case.not_shared")].filter(Boolean).join("\n");
+    const notes = deps.cases.notes(c);
+    return notes.length > 0 ? `${summary}\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author}: ${n.text}`).join("\n")}` : summary;
+  };
+
+  composer.command("case", guard("admin", async (ctx, member) => {
+    const c = deps.cases.byRef(arg(ctx));
+    if (!c) return await ctx.reply(arg(ctx) ? ctx.t("case.not_found") : ctx.t("case.admin_usage"));
+    audit.record(member.pseudonym, "view", c.ref);
+    const holder = c.volunteerId ? staff.byId(c.volunteerId)?.pseudonym : undefined;
+    await ctx.reply(ctx.t("case.admin_view", {
+      ref: c.ref, status: ctx.t(`mydata.status.${c.status}`), holder: holder ?? ctx.t("case.no_holder"), summary: details(ctx, c),
+    }));
+  }));
+
+  composer.command("leave", guard("volunteer", async (ctx, member) => {
+    const returned = desk.leave(member);
+    await desk.kick();
+    await ctx.reply(ctx.t("staff.left", { count: returned }));
+  }));
+
   const take = async (ctx: BotContext, member: StaffMember, ref: string) => {
     const { result, case: c, adminsTold } = desk.take(member, ref);
     if (result === "not_found") return await ctx.reply(ctx.t("case.not_found"));
@@ -162,16 +209,7 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
       await desk.kick();
       return await ctx.reply(ctx.t(adminsTold ? "case.limit_rate_told" : "case.limit_rate", { max: deps.config.MAX_TAKES_PER_HOUR }));
     }
-    const answers = c!.summary.answers;
-    // Only what the person agreed a lawyer may see; the rest stays with them.
-    const summary = Object.keys(answers).length === 0
-      ? ctx.t("case.no_summary")
-      : answers.share === true
-        ? summaryText(ctx.t, answers)
-        : [summaryText(ctx.t, { lawyerLanguage: answers.lawyerLanguage }, true), ctx.t("case.not_shared")].filter(Boolean).join("\n");
-    const notes = deps.cases.notes(c!);
-    const noteLines = notes.length > 0 ? `\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author}: ${n.text}`).join("\n")}` : "";
-    await ctx.reply(ctx.t("case.taken", { ref: c!.ref, summary }) + noteLines);
+    await ctx.reply(ctx.t("case.taken", { ref: c!.ref, summary: details(ctx, c!) }));
     await desk.kick();
   };
   composer.command("take", guard("volunteer", (ctx, member) => take(ctx, member, arg(ctx))));
