@@ -47,13 +47,9 @@ describe("the corpus and the held-out set", () => {
 });
 
 /**
- * Issue 11's floors are top-1 90 % overall and 85 % per register, top-3 97 %, none-rejection
- * 90 %, emergency recall 98 % with at most 5 % false alarms on traps. The first two are held
- * here. On the 472-message set the model reaches top-3 96.4 %, none-rejection 87.7 %, recall
- * 96.8 % (61/63) and 8.1 % false alarms (6/74): below the issue's targets, which stay open.
- * Those four are held at what the model reaches, less a little, so that nothing slips back.
- * (The false alarms were 4/74 before the rules stopped reading "locked", "help" and "right"
- * as signs of custody; cross-validation scored the new rules better on both sides.)
+ * Issue 11's floors, as the issue sets them: top-1 90 % overall and 85 % per register, top-3
+ * 97 %, none-rejection 90 %, emergency recall 98 % with at most 5 % false alarms on traps.
+ * `npm run faq:eval` prints the same figures, and each held-out file's apart.
  */
 describe("the question matcher on the held-out set", () => {
   it("picks the right entry first for at least 90 % overall and 85 % in each register", () => {
@@ -62,20 +58,20 @@ describe("the question matcher on the held-out set", () => {
     for (const register of ["en", "ru", "be", "ru-Latn"] as const) expect(share(report.top1ByRegister[register]), `${register}\n${text}`).toBeGreaterThanOrEqual(0.85);
   });
 
-  it("has the right entry among its first three for at least 95 % (target 97 %)", () => {
-    expect(share(report.top3)).toBeGreaterThanOrEqual(0.95);
+  it("has the right entry among its first three for at least 97 %", () => {
+    expect(share(report.top3)).toBeGreaterThanOrEqual(0.97);
   });
 
-  it("declines at least 85 % of the messages the FAQ must not answer (target 90 %)", () => {
+  it("declines at least 90 % of the messages the FAQ must not answer", () => {
     expect(report.noneRejected.total).toBeGreaterThanOrEqual(50);
-    expect(share(report.noneRejected)).toBeGreaterThanOrEqual(0.85);
+    expect(share(report.noneRejected)).toBeGreaterThanOrEqual(0.9);
   });
 
-  it("raises the alarm for at least 95 % of live detentions (target 98 %), and for at most 9 % of talk about others, the past or 'what if' (target 5 %)", () => {
+  it("raises the alarm for at least 98 % of live detentions, and for at most 5 % of talk about others, the past or 'what if'", () => {
     expect(report.emergencyRecall.total).toBeGreaterThanOrEqual(50);
-    expect(share(report.emergencyRecall)).toBeGreaterThanOrEqual(0.95);
+    expect(share(report.emergencyRecall)).toBeGreaterThanOrEqual(0.98);
     expect(report.falseAlarms.total).toBeGreaterThanOrEqual(50);
-    expect(share(report.falseAlarms)).toBeLessThanOrEqual(0.09);
+    expect(share(report.falseAlarms)).toBeLessThanOrEqual(0.05);
   });
 });
 

@@ -17,6 +17,8 @@ export interface LabelledMessage {
   /** "trap": detention words about someone else, the past or "what if"; must raise no alarm. */
   trap: boolean;
   text: string;
+  /** The file it came from, without `heldout-` and `.tsv`: sets written at different times are reported apart too. */
+  set?: string;
 }
 
 export const HELD_OUT_DIR = join(ROOT, "test", "fixtures");
@@ -32,7 +34,7 @@ export function loadHeldOut(dir = HELD_OUT_DIR): LabelledMessage[] {
       if (!expected || !register || !isRegister(register) || (kind !== "-" && kind !== "trap") || !text) {
         throw new Error(`${file}:${i + 2}: expected "label<TAB>register<TAB>-|trap<TAB>text"`);
       }
-      messages.push({ expected, register, trap: kind === "trap", text });
+      messages.push({ expected, register, trap: kind === "trap", text, set: file.replace(/^heldout-|\.tsv$/g, "") });
     });
   }
   return messages;
@@ -138,6 +140,27 @@ export function crossValidate(examples: readonly Example[], build: (training: Ex
     });
   }
   return judged;
+}
+
+/** The judgements of each held-out file, by its name. */
+export function bySet(judgements: readonly Judgement[]): Map<string, Judgement[]> {
+  const sets = new Map<string, Judgement[]>();
+  for (const j of judgements) {
+    const name = j.message.set ?? "-";
+    sets.set(name, [...(sets.get(name) ?? []), j]);
+  }
+  return sets;
+}
+
+/** One line per set: the figures the issue sets floors for. */
+export function formatSets(sets: Map<string, Judgement[]>): string {
+  const width = Math.max(...[...sets.keys()].map((k) => k.length), 3);
+  const head = `${"set".padEnd(width)}  msgs  top-1   top-3   none    recall  traps alarmed`;
+  const lines = [...sets].map(([name, judged]) => {
+    const r = evaluate(judged);
+    return `${name.padEnd(width)}  ${String(r.messages).padStart(4)}  ${[r.top1, r.top3, r.noneRejected, r.emergencyRecall, r.falseAlarms].map((x) => percent(x).padEnd(7)).join(" ")}`;
+  });
+  return [head, ...lines].join("\n");
 }
 
 const percent = (r: Ratio) => (r.total === 0 ? "—" : `${((100 * r.right) / r.total).toFixed(1)} %`);
