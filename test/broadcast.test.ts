@@ -145,6 +145,9 @@ describe("travel warnings", () => {
     expect(warnings(limited)).toHaveLength(1);
     expect(desk.count("subscriptions")).toBe(1);
     expect(admin.last()!.text).toBe(en("broadcast.finished", { id: 1, total: 2, sent: 1, failed: 1, pending: 0, ambiguous: 0 }));
+    // Who received which warning goes with the job's end; its counts stay.
+    expect(desk.count("broadcast_deliveries")).toBe(0);
+    expect(desk.runtime.deps.broadcasts.progress(1)).toMatchObject({ total: 2, sent: 1, failed: 1, pending: 0 });
   });
 
   it("reports progress in place, keeps chats flowing, and stops within a second of /cancelbroadcast", async () => {
@@ -175,6 +178,9 @@ describe("travel warnings", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(received()).toBe(countAfter);
     expect(received()).toBeLessThan(60);
+    // A cancelled job keeps its counts and nothing about who was to receive it.
+    await until(() => desk.count("broadcast_deliveries") === 0);
+    expect(desk.runtime.deps.broadcasts.progress(1)).toMatchObject({ total: 60, sent: countAfter, pending: 0 });
   });
 
   it("lets no one but admins start, see or cancel broadcasts, or count subscribers", async () => {

@@ -43,6 +43,14 @@ afterEach(async () => {
 
 const person = (uuid = randomUUID()) => new SignalPerson(fake, signal, uuid);
 
+/** Someone on Telegram writes to the bot; returns what they got back. */
+async function tgSay(id: number, text: string) {
+  const before = telegram.sentTo(id).length;
+  telegram.push(textUpdate({ id, language_code: "en" }, text));
+  await telegram.until(() => telegram.sentTo(id).length > before);
+  return telegram.sentTo(id).slice(before);
+}
+
 async function onboard(p: SignalPerson, lang: "be" | "ru" | "en"): Promise<void> {
   const t = i18n.getFixedT(lang);
   await p.send("/start");
@@ -117,12 +125,6 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
   it("hands a person on Signal to a volunteer on Telegram and the reverse, files included", async () => {
     await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:600" });
     tg = await runTelegram(desk.runtime);
-    const tgSay = async (id: number, text: string) => {
-      const before = telegram.sentTo(id).length;
-      telegram.push(textUpdate({ id, language_code: "en" }, text));
-      await telegram.until(() => telegram.sentTo(id).length > before);
-      return telegram.sentTo(id).slice(before);
-    };
     const [invite] = await tgSay(600, "/invite");
     const code1 = /\/join (\w+)/.exec(invite!.text)![1]!;
     await tgSay(601, `/join ${code1}`);
@@ -241,8 +243,58 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     expect(desk.fileBytes().includes(Buffer.from(p.uuid))).toBe(false);
   });
 
+  it("holds messages to a person in a case whose safety number changed, tells the volunteer, and sends them once the volunteer confirms", async () => {
+    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:610" });
+    tg = await runTelegram(desk.runtime);
+    const [invite] = await tgSay(610, "/invite");
+    await tgSay(611, `/join ${/\/join (\w+)/.exec(invite!.text)![1]!}`);
+    const p = person();
+    await onboard(p, "en");
+    const [opened] = await p.press(en("menu.lawyer"));
+    const ref = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(opened!)![1]!;
+    await tgSay(611, `/take ${ref}`);
+    await until(() => p.last().startsWith("Volunteer "));
+
+    // A new phone, or someone else with the number: the default does not trust it for someone in a case.
+    fake.changedIdentities.add(p.uuid);
+    const before = p.messages.length;
+    const alert = en("alert.safety_number", { ref });
+    const told = telegram.sentTo(611).length;
+    telegram.push(textUpdate({ id: 611, language_code: "en" }, "Can you send me the court decision?"));
+    await telegram.until(() => telegram.sentTo(611).length > told);
+    await telegram.until(() => telegram.sentTo(611).some((m) => m.text === alert));
+    expect(fake.trusted).not.toContain(p.uuid);
+    expect(p.messages.length).toBe(before);
+    expect(desk.runtime.deps.audit.page({ action: "held" }).total).toBe(1);
+
+    // Checked with the person another way: the volunteer confirms, and what waited arrives, with why it waited.
+    const [done] = await tgSay(611, "/trust");
+    expect(done!.text).toBe(en("case.trust_done", { ref }));
+    expect(fake.trusted).toContain(p.uuid);
+    await until(() => p.messages.some((m) => m.includes("Can you send me the court decision?")));
+    await until(() => p.messages.some((m) => m.startsWith(en("relay.safety_confirmed", { name: "@" }).split("@")[0]!)));
+  });
+
+  it("trusts a changed safety number of someone without a case", async () => {
+    await start();
+    const p = person();
+    fake.changedIdentities.add(p.uuid);
+    const [choose] = await p.send("/start");
+    expect(choose).toContain(en("language.choose"));
+    expect(fake.trusted).toContain(p.uuid);
+  });
+
+  it("refuses a changed safety number when so configured", async () => {
+    await start({ SIGNAL_NEW_SAFETY_NUMBERS: "refuse" });
+    const q = person();
+    fake.changedIdentities.add(q.uuid);
+    await q.send("/start");
+    expect(fake.trusted).not.toContain(q.uuid);
+    expect(q.messages).toHaveLength(0);
+  });
+
   it("pauses on 429 and alerts admins on Telegram; trusts a changed safety number; ends chats with unregistered people", async () => {
-    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:700", SIGNAL_TRUST_NEW_KEYS: "true" });
+    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:700", SIGNAL_NEW_SAFETY_NUMBERS: "trust" });
     tg = await runTelegram(desk.runtime);
     const p = person();
     fake.failNext({ kind: "untrusted" }, p.uuid);

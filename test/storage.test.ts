@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
+import { MemoryTransport } from "../src/transports/memory.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Cases } from "../src/cases/cases.js";
 import { Contacts } from "../src/contacts/contacts.js";
@@ -9,6 +11,7 @@ import { RowIntegrity } from "../src/crypto/integrity.js";
 import { Keyring, open, seal, SealError } from "../src/crypto/keyring.js";
 import { tableVault } from "../src/crypto/vault.js";
 import { connect, openStore, RotationPendingError, WrongKeyError, type Store } from "../src/db/open.js";
+import { rekeyAll } from "../src/db/rekey.js";
 import { rotateKeys } from "../src/db/rotate.js";
 import { IntakeDrafts } from "../src/intake/drafts.js";
 import { createTestDesk } from "./helpers/runtime.js";
@@ -184,5 +187,76 @@ describe("the files on disk", { timeout: 120_000 }, () => {
     await d.runtime.close();
     expect(rotate()).toMatch(/Rotation complete/);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("full re-key", () => {
+  it("gives everything new keys: the bot reads all of it under the new root key, and the old keys open nothing in the new file", async () => {
+    const { createI18n } = await import("../src/i18n/i18n.js");
+    const en = (await createI18n()).getFixedT("en");
+    const d = await createTestDesk({ ADMINS: "telegram:1" });
+    const chat = new MemoryTransport(d.runtime.deps, "telegram");
+    const admin = chat.user({ id: 1, languageCode: "en" });
+    const [invite] = await admin.send("/invite");
+    const code = /\/join (\w+)/.exec(invite!.text)![1]!;
+    const volunteer = chat.user({ id: 2, languageCode: "en" });
+    await volunteer.send(`/join ${code}`);
+    const person = chat.user({ id: 3, languageCode: "en" });
+    await person.send("/start");
+    await person.press(en("language.names.en"));
+    await person.press(en("privacy.agree"));
+    const [opened] = await person.press(en("menu.lawyer"));
+    const ref = /([A-Z0-9]{3}-[A-Z0-9]{3})/.exec(opened!.text)![1]!;
+    await volunteer.send(`/take ${ref}`);
+    await volunteer.send("/note prefers mornings");
+    await person.send("/subscribe");
+    await person.press(en("travel.places.LT"));
+    await person.press(en("travel.save"));
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    const [pendingInvite] = await admin.send("/invite");
+    const unused = /\/join (\w+)/.exec(pendingInvite!.text)![1]!;
+    const { dir, config } = d;
+    await d.runtime.close();
+    const oldCopy = readFileSync(config.DATABASE_PATH);
+
+    const oldKey = Buffer.from(config.MASTER_KEY!, "base64");
+    const newKey = randomBytes(32);
+    const sqlite = connect(config.DATABASE_PATH);
+    const report = rekeyAll(sqlite, new Keyring(oldKey), new Keyring(newKey));
+    sqlite.close();
+    expect(report).toMatchObject({ people: 1, staff: 2, invitesDropped: 1, dropped: 0 });
+
+    // The old root key with the old index key (as from an old copy) finds and opens nothing in the new file.
+    const oldKeyring = new Keyring(oldKey);
+    const oldStore = join(dir, "old.sqlite");
+    writeFileSync(oldStore, oldCopy);
+    const oldIndex = (new Database(oldStore).prepare("SELECT value FROM meta WHERE key = 'index_key'").get() as { value: Buffer }).value;
+    oldKeyring.loadIndexKey(oldIndex);
+    const fresh = new Database(config.DATABASE_PATH, { readonly: true });
+    const row = fresh.prepare("SELECT id, lookup, wrapped_key FROM contacts").get() as { id: string; lookup: Buffer; wrapped_key: Buffer };
+    expect(row.lookup.equals(oldKeyring.blindIndex("contact:telegram:3"))).toBe(false);
+    expect(() => oldKeyring.unwrapDataKey(row.wrapped_key, row.id)).toThrow(SealError);
+    fresh.close();
+
+    // The bot on the new key: the person, their case, notes, subscription and unfinished intake; staff and their roles.
+    const next = await createTestDesk({ ADMINS: "telegram:1", MASTER_KEY: newKey.toString("base64") }, dir);
+    try {
+      const nextChat = new MemoryTransport(next.runtime.deps, "telegram");
+      const again = nextChat.user({ id: 3, languageCode: "en" });
+      const [mine] = await again.send("/mydata");
+      expect(mine!.text).toContain(ref);
+      expect(mine!.text).toContain(en("travel.places.LT"));
+      expect(mine!.text).toContain(en("mydata.draft", { until: "" }).split("(")[0]!);
+      const [view] = await nextChat.user({ id: 1, languageCode: "en" }).send(`/case ${ref}`);
+      expect(view!.text).toContain("prefers mornings");
+      const [cases] = await nextChat.user({ id: 2, languageCode: "en" }).send("/cases");
+      expect(cases!.text).toContain(ref);
+      const [refused] = await nextChat.user({ id: 4, languageCode: "en" }).send(`/join ${unused}`);
+      expect(refused!.text).toBe(en("staff.join_invalid"));
+      expect(next.logs.text).not.toContain("integrity check");
+    } finally {
+      await next.close();
+    }
   });
 });

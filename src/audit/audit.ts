@@ -5,13 +5,14 @@ import { audit } from "../db/schema.js";
 /** What the audit log records; never message text or ids, only who (pseudonym), what and which case. */
 export type AuditAction =
   | "invite" | "join" | "take" | "view" | "release" | "close" | "note" | "role" | "remove" | "leave" | "duty"
-  | "broadcast" | "denied" | "forged" | "tampered";
+  | "broadcast" | "denied" | "forged" | "tampered" | "held" | "trust";
 
 /** The actor recorded for anyone who is not staff. */
 export const STRANGER = "stranger";
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "invite", "join", "take", "view", "release", "close", "note", "role", "remove", "leave", "duty", "broadcast", "denied", "forged", "tampered",
+  "held", "trust",
 ];
 
 export interface AuditQuery {

@@ -37,6 +37,8 @@ export interface Route {
   claim?(file: FileRef): void;
   /** Called once a file has been passed on, e.g. to delete it from a server's store. */
   release?(file: FileRef): Promise<void>;
+  /** Trusts the person's current safety number, where the messenger has one (Signal). */
+  trust?(chatId: number): Promise<void>;
   /** Other ids the same person is known by here (a Signal number besides the uuid). */
   aliasesOf?(chatId: number): string[];
 }

@@ -1,8 +1,9 @@
 /**
  * Re-wraps every person's data key under a new root key:
  *   MASTER_KEY_FILE=old.key NEW_MASTER_KEY_FILE=new.key npm run keys:rotate
- * Safe to interrupt and run again with the same two keys. Afterwards start
- * the bot with the new key.
+ * Safe to interrupt and run again with the same two keys. With `-- --full`,
+ * replaces the blind-index key and every data key too, sealing everything
+ * again (one transaction). Afterwards start the bot with the new key.
  */
 import { existsSync } from "node:fs";
 import { loadConfig } from "../config/env.js";
@@ -10,6 +11,7 @@ import { Keyring } from "../crypto/keyring.js";
 import { loadMasterKey } from "../crypto/master-key.js";
 import { inUseBy } from "../db/in-use.js";
 import { connect } from "../db/open.js";
+import { rekeyAll } from "../db/rekey.js";
 import { rotateKeys } from "../db/rotate.js";
 import { createLogger } from "../log/logger.js";
 
@@ -35,8 +37,14 @@ const current = new Keyring(loadMasterKey(config, log));
 const next = new Keyring(loadMasterKey({ ...newKeySource, DATABASE_PATH: config.DATABASE_PATH }, log));
 const sqlite = connect(config.DATABASE_PATH);
 try {
-  const report = rotateKeys(sqlite, current, next);
-  process.stdout.write(`Rotation complete: ${report.rewrapped} keys re-wrapped, ${report.alreadyDone} already done. Start the bot with the new key.\n`);
+  if (process.argv.includes("--full")) {
+    const report = rekeyAll(sqlite, current, next);
+    process.stdout.write(`Full re-key complete: ${report.people} people and ${report.staff} staff with new keys, ${report.values} values sealed again, ` +
+      `${report.invitesDropped} pending invites dropped (issue new ones). Start the bot with the new key.\n`);
+  } else {
+    const report = rotateKeys(sqlite, current, next);
+    process.stdout.write(`Rotation complete: ${report.rewrapped} keys re-wrapped, ${report.alreadyDone} already done. Start the bot with the new key.\n`);
+  }
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exitCode = 1;

@@ -55,7 +55,12 @@ const schema = z
     SIGNAL_RECEIVE_MODE: z.enum(["websocket", "poll"]).default("websocket"),
     SIGNAL_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
     SIGNAL_DISAPPEARING_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(7 * 24 * 3600),
-    SIGNAL_TRUST_NEW_KEYS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+    /**
+     * A person's changed safety number: `hold` (default) keeps messages to someone with an
+     * open case until their volunteer confirms it (/trust), and trusts it for anyone else;
+     * `trust` always trusts; `refuse` never does (they are unreachable until re-verified).
+     */
+    SIGNAL_NEW_SAFETY_NUMBERS: z.enum(["hold", "trust", "refuse"]).default("hold"),
     DATABASE_PATH: z.string().min(1).default("./data/notice-desk.sqlite"),
     MASTER_KEY: optional(z.string()),
     MASTER_KEY_FILE: optional(z.string().min(1)),

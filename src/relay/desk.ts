@@ -318,6 +318,33 @@ export class HandoffDesk {
     return c;
   }
 
+  /** Whether the person at this address has a case that is not closed. */
+  inCase(address: Address): boolean {
+    const person = this.contacts.find(address);
+    return person !== undefined && this.cases.activeOf(person.id) !== undefined;
+  }
+
+  /**
+   * The person's safety number changed and messages to them are held: their
+   * volunteer is told to confirm it with the person another way, then /trust.
+   */
+  safetyNumberHeld(address: Address): void {
+    const person = this.contacts.find(address);
+    const c = person && this.cases.activeOf(person.id);
+    if (!c) return;
+    this.audit.record("system", "held", c.ref);
+    const member = c.volunteerId ? this.staff.byId(c.volunteerId) : undefined;
+    if (member) this.#toStaff(c, member, this.#t(member.language)("alert.safety_number", { ref: c.ref }));
+  }
+
+  /** After /trust: the held messages go out, and the person learns why they waited. */
+  safetyNumberConfirmed(member: StaffMember, c: CaseView): void {
+    this.audit.record(member.pseudonym, "trust", c.ref);
+    const person = this.contacts.byId(c.contactId);
+    if (person) this.#toPerson(c, this.#t(person.language)("relay.safety_confirmed", { name: pseudonymIn(member.pseudonym, person.language) }));
+    this.outbox.hurry(c.id);
+  }
+
   /** Sends an FAQ answer, in the person's language, into the volunteer's current case. */
   faq(member: StaffMember, id: string, answer: (language: string) => string): "sent" | "none" | "unknown" {
     if (!faqEntry(id)) return "unknown";

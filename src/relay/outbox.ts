@@ -109,6 +109,11 @@ export class Outbox {
   }
 
   /** When the next message is due, if any. */
+  /** Makes a case's waiting messages due now (e.g. what a held safety number kept back). */
+  hurry(caseId: string): void {
+    this.db.update(outbox).set({ nextAttemptAt: this.#now() }).where(and(eq(outbox.caseId, caseId), eq(outbox.state, "pending"))).run();
+  }
+
   nextDue(): number | undefined {
     return this.db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.nextAttemptAt)).limit(1).get()?.at;
   }

@@ -47,6 +47,8 @@ export class FakeSignal {
   readonly expirations = new Map<string, number>();
   readonly deleted: { recipient: string; timestamp: number }[] = [];
   readonly trusted: string[] = [];
+  /** Recipients whose identity key changed: every send to them fails until their identity is trusted, as in signal-cli. */
+  readonly changedIdentities = new Set<string>();
   readonly attachments = new Map<string, { mime: string; bytes: Buffer }>();
   readonly deletedAttachments: string[] = [];
   /** "object" answers `{timestamp}` like release 0.100; "array" like later commits. */
@@ -179,6 +181,7 @@ export class FakeSignal {
       const recipients = body.recipients;
       if (!Array.isArray(recipients) || recipients.length === 0) return reply(res, 400, { error: "Couldn't process request - please provide at least one recipient" });
       const recipient = String(recipients[0]);
+      if (this.changedIdentities.has(recipient)) return reply(res, 400, { error: `Untrusted Identity for "${recipient}"` });
       const failureAt = this.#failures.findIndex((f) => f.recipient === undefined || f.recipient === recipient);
       if (failureAt >= 0) {
         const [{ failure }] = this.#failures.splice(failureAt, 1) as [{ failure: Failure }];
@@ -214,6 +217,7 @@ export class FakeSignal {
     const trust = new RegExp(`^/v1/identities/${number.replace("+", "\\+")}/trust/(.+)$`).exec(path);
     if (method === "PUT" && trust) {
       this.trusted.push(trust[1]!);
+      this.changedIdentities.delete(decodeURIComponent(trust[1]!));
       return reply(res, 204);
     }
     const attachment = /^\/v1\/attachments\/(.+)$/.exec(path);

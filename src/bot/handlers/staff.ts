@@ -240,6 +240,19 @@ export function staffCommands(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(c ? ctx.t("case.note_saved", { ref: c.ref }) : ctx.t("case.none_current"));
   }));
 
+  // After checking with the person another way (a call, in person) that their new safety number is theirs.
+  composer.command("trust", guard("volunteer", async (ctx, member) => {
+    const c = desk.current(member);
+    if (!c) return await ctx.reply(ctx.t("case.none_current"));
+    const person = deps.contacts.byId(c.contactId);
+    const route = person && deps.routes.get(person.address.messenger);
+    if (!person || !route?.trust) return await ctx.reply(ctx.t("case.trust_not_needed"));
+    await route.trust(route.chatIdOf(person.address.chatId));
+    desk.safetyNumberConfirmed(member, c);
+    await ctx.reply(ctx.t("case.trust_done", { ref: c.ref }));
+    await desk.kick();
+  }));
+
   composer.command("cases", guard("volunteer", async (ctx, member) => {
     const mine = deps.cases.ofVolunteer(member.id);
     if (mine.length === 0) return await ctx.reply(ctx.t("case.mine_empty"));

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 
 /** Why a call to signal-cli-rest-api failed, in the terms the transport acts on. */
-export type SignalErrorKind = "rate-limited" | "unregistered" | "untrusted" | "rejected" | "unavailable";
+export type SignalErrorKind = "rate-limited" | "unregistered" | "untrusted" | "held" | "rejected" | "unavailable";
 
 export class SignalError extends Error {
   override name = "SignalError";

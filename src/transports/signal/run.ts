@@ -7,13 +7,16 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
   const { deps } = runtime;
   const { SIGNAL_API_URL, SIGNAL_NUMBER } = deps.config;
   if (!SIGNAL_API_URL || !SIGNAL_NUMBER) throw new Error("SIGNAL_API_URL and SIGNAL_NUMBER are not set");
+  const address = (chatId: number) => ({ messenger: "signal", chatId: deps.routes.get("signal")!.addressOf(chatId) });
   const transport: SignalTransport = new SignalTransport(deps, runtime.store, runtime.keyring, {
     apiUrl: SIGNAL_API_URL,
     number: SIGNAL_NUMBER,
     mode: deps.config.SIGNAL_RECEIVE_MODE,
     pollSeconds: deps.config.SIGNAL_POLL_SECONDS,
     disappearingSeconds: deps.config.SIGNAL_DISAPPEARING_SECONDS,
-    trustNewKeys: deps.config.SIGNAL_TRUST_NEW_KEYS,
+    newSafetyNumbers: deps.config.SIGNAL_NEW_SAFETY_NUMBERS,
+    inCase: (chatId) => deps.desk.inCase(address(chatId)),
+    onSafetyNumberHeld: (chatId) => deps.desk.safetyNumberHeld(address(chatId)),
     onRateLimited: (tokens) => {
       deps.log.warn("signal rate limit: sending paused");
       void alertAdmins(deps, (lang) => deps.i18n.getFixedT(lang)("alert.signal_rate_limited", { token: tokens[0] ?? "—" }), "signal");

@@ -25,7 +25,12 @@ export interface SignalOptions {
   /** Disappearing-messages timer set on each chat (0 leaves it alone). */
   disappearingSeconds: number;
   /** Accept a person's new safety number and send anyway, or refuse. */
-  trustNewKeys: boolean;
+  /** What to do when a person's safety number changed (see `SIGNAL_NEW_SAFETY_NUMBERS`). */
+  newSafetyNumbers: "hold" | "trust" | "refuse";
+  /** Whether this chat's person has an open case: then a changed safety number is held, not trusted. */
+  inCase?: (chatId: number) => boolean;
+  /** Told once per change, when the bot starts holding messages to that chat. */
+  onSafetyNumberHeld?: (chatId: number) => void;
   /** Called when sending is paused by Signal's rate limit (with the captcha challenge tokens). */
   onRateLimited?(tokens: string[]): void;
 }
@@ -86,6 +91,7 @@ export class SignalTransport {
         },
         canCopy: false,
         editsInPlace: false,
+        trust: (chatId) => this.trust(chatId),
         claim: (file) => void this.#claimed.add(file.fileId),
         download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
         release: async (file: FileRef) => {
@@ -120,12 +126,12 @@ export class SignalTransport {
         case "edit": {
           this.#choices.remember(out.message);
           const file = out.message.file;
-          const timestamp = await this.#withTrust(uuid, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
+          const timestamp = await this.#withTrust(uuid, chatId, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
           this.#timestamps.set(`${chatId}:${out.message.messageId}`, timestamp);
           return;
         }
         case "notice":
-          await this.#withTrust(uuid, () => this.client.send(uuid, out.text));
+          await this.#withTrust(uuid, chatId, () => this.client.send(uuid, out.text));
           return;
         case "typing":
           await this.client.typing(uuid, true).catch(() => undefined);
@@ -142,15 +148,36 @@ export class SignalTransport {
     }
   }
 
-  /** Sends; on an untrusted safety number, trusts it and tries once more if so configured. */
-  async #withTrust<T>(uuid: string, send: () => Promise<T>): Promise<T> {
+  /** People whose changed safety number holds their messages until it is confirmed. */
+  readonly #held = new Set<string>();
+
+  /**
+   * Sends; on a changed safety number, trusts it and tries once more, unless
+   * the person has an open case (then their messages wait for the volunteer
+   * to confirm it: a new number may be a seized or re-registered phone).
+   */
+  async #withTrust<T>(uuid: string, chatId: number, send: () => Promise<T>): Promise<T> {
+    if (this.#held.has(uuid)) throw new SignalError("held", 400);
     try {
       return await send();
     } catch (error) {
-      if (!(error instanceof SignalError) || error.kind !== "untrusted" || !this.options.trustNewKeys) throw error;
+      if (!(error instanceof SignalError) || error.kind !== "untrusted" || this.options.newSafetyNumbers === "refuse") throw error;
+      if (this.options.newSafetyNumbers === "hold" && this.options.inCase?.(chatId)) {
+        this.#held.add(uuid);
+        this.options.onSafetyNumberHeld?.(chatId);
+        throw new SignalError("held", 400);
+      }
       await this.client.trust(uuid);
       return await send();
     }
+  }
+
+  /** Trusts a person's current safety number (their volunteer confirmed it) and lets their messages go. */
+  async trust(chatId: number): Promise<void> {
+    const uuid = this.#uuids.get(chatId);
+    if (!uuid) return;
+    await this.client.trust(uuid);
+    this.#held.delete(uuid);
   }
 
   #translate(error: unknown): unknown {
@@ -165,6 +192,9 @@ export class SignalTransport {
       }
       case "unregistered": return new DeliveryError(403, "Forbidden: user is deactivated");
       case "untrusted": return new DeliveryError(403, "Forbidden: the person's safety number changed");
+      // Waits in the outbox (retried, then given up at the deadline) rather than being dropped; longer
+      // than autoRetry's longest wait, so that nothing sleeps on it.
+      case "held": return new DeliveryError(429, "Too Many Requests: held until the person's new safety number is confirmed", 60);
       case "unavailable": return new DeliveryError(502, "Bad Gateway: signal-cli-rest-api is unavailable");
       default: return new DeliveryError(400, "Bad Request: signal-cli-rest-api refused the message");
     }

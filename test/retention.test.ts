@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createI18n } from "../src/i18n/i18n.js";
+import { purgeExpired } from "../src/retention/purge.js";
+import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
+
+const i18n = await createI18n();
+const en = i18n.getFixedT("en");
+const DAY = 24 * 60 * 60 * 1000;
+
+let desk: TestDesk;
+let clock: number;
+beforeEach(async () => {
+  clock = Date.UTC(2026, 11, 1, 12);
+  desk = await createTestDesk({}, undefined, () => clock);
+});
+afterEach(() => desk.close());
+
+async function consentedMidIntake(id: number) {
+  const person = desk.chat.user({ id, languageCode: "en", username: "night_owl_77", firstName: "Aliaksandra" });
+  await person.send("/start");
+  await person.press(en("language.names.en"));
+  await person.press(en("privacy.agree"));
+  await person.press(en("menu.intake"));
+  await person.press(en("intake.choice.country.PL"));
+  return person;
+}
+
+describe("retention of everything personal", () => {
+  it("keeps a conversation's replay state without names, and only as long as an unfinished intake", async () => {
+    await consentedMidIntake(501);
+    const restarted = await desk.restart();
+    desk = restarted;
+    const state = await desk.runtime.deps.conversations.read("conv:memory:501");
+    const json = JSON.stringify(state);
+    // The state is there (the intake goes on after a restart) but names and usernames are not.
+    expect(json).toContain("intake");
+    expect(json).not.toContain("Aliaksandra");
+    expect(json).not.toContain("night_owl_77");
+    const rows = desk.runtime.store.sqlite.prepare("SELECT expires_at AS at FROM sessions").all() as { at: number }[];
+    const expiries = rows.map((r) => Math.round((r.at - clock) / DAY)).sort((a, b) => a - b);
+    expect(expiries).toEqual([desk.config.RETENTION_INTAKE_DAYS, desk.config.RETENTION_IDLE_DAYS]);
+  });
+
+  it("lists in /mydata every kind of record held: notes count, travel warnings, chat state", async () => {
+    const person = await consentedMidIntake(502);
+    await person.send("/cancel");
+    await person.send("/subscribe");
+    await person.press(en("travel.places.LT"));
+    await person.press(en("travel.save"));
+    const [mine] = await person.send("/mydata");
+    expect(mine!.text).toContain(en("mydata.subscription", { places: en("travel.places.LT") }).split(":")[0]!);
+    expect(mine!.text).toContain(en("travel.places.LT"));
+    expect(mine!.text).toMatch(new RegExp(en("mydata.state", { until: "\\d{4}-\\d{2}-\\d{2}" }).replace(/[().]/g, "\\$&")));
+  });
+
+  it("deletes audit rows after their own retention", () => {
+    const { audit } = desk.runtime.deps;
+    audit.record("Anna", "take", "AAA-AAA");
+    clock += (desk.config.RETENTION_AUDIT_DAYS + 1) * DAY;
+    audit.record("Anna", "close", "AAA-AAA");
+    expect(purgeExpired(desk.runtime.store, clock, desk.config.RETENTION_AUDIT_DAYS).audit).toBe(1);
+    expect(audit.latest().map((e) => e.action)).toEqual(["close"]);
+  });
+});
