@@ -50,7 +50,10 @@ export interface RuntimeOptions {
 /** Opens everything the application needs, in the order that keeps a wrong key from touching the database. */
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
-  const keyring = new Keyring(loadMasterKey(config, log));
+  const master = loadMasterKey(config, log);
+  const keyring = new Keyring(master);
+  // Only the subkeys derived from it are needed from here on.
+  master.fill(0);
   const store = openStore(config.DATABASE_PATH, keyring);
   const unmark = markInUse(config.DATABASE_PATH);
   const i18n = await createI18n();

@@ -53,6 +53,14 @@ describe("retention of everything personal", () => {
     expect(mine!.text).toMatch(new RegExp(en("mydata.state", { until: "\\d{4}-\\d{2}-\\d{2}" }).replace(/[().]/g, "\\$&")));
   });
 
+  it("keeps only the day of consent and of closing, where the hour serves nothing", async () => {
+    clock += 7 * 60 * 60 * 1000 + 123;
+    await consentedMidIntake(503);
+    const row = desk.runtime.store.sqlite.prepare("SELECT consent_at AS c, last_seen_at AS s FROM contacts").get() as { c: number; s: number };
+    expect(row.c % DAY).toBe(0);
+    expect(row.s % DAY).toBe(0);
+  });
+
   it("deletes audit rows after their own retention", () => {
     const { audit } = desk.runtime.deps;
     audit.record("Anna", "take", "AAA-AAA");

@@ -7,6 +7,8 @@ import { caseNotes, cases } from "../db/schema.js";
 import type { IntakeAnswers } from "../intake/questions.js";
 import { BoundedMap } from "../cache/bounded-map.js";
 
+const DAY = 24 * 60 * 60 * 1000;
+
 /** Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
 const REF_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
 
@@ -192,7 +194,8 @@ export class Cases {
     const conditions = [eq(cases.id, caseId), ne(cases.status, "closed")];
     if (volunteerId !== undefined) conditions.push(eq(cases.volunteerId, volunteerId));
     return this.#changed(this.db.update(cases)
-      .set({ status: "closed", closedAt: now, expiresAt: now + keepDays * 24 * 60 * 60 * 1000, outcome: outcome ?? null })
+      // Kept to the day: retention needs no more.
+      .set({ status: "closed", closedAt: now - (now % DAY), expiresAt: now + keepDays * DAY, outcome: outcome ?? null })
       .where(and(...conditions))
       .run().changes);
   }

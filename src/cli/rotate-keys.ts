@@ -33,8 +33,10 @@ if (running !== undefined) {
   process.stderr.write(`The bot is running on this database (process ${running}). Stop it first, then rotate, then start it with the new key.\n`);
   process.exit(2);
 }
-const current = new Keyring(loadMasterKey(config, log));
-const next = new Keyring(loadMasterKey({ ...newKeySource, DATABASE_PATH: config.DATABASE_PATH }, log));
+const keys = [loadMasterKey(config, log), loadMasterKey({ ...newKeySource, DATABASE_PATH: config.DATABASE_PATH }, log)] as const;
+const current = new Keyring(keys[0]);
+const next = new Keyring(keys[1]);
+for (const key of keys) key.fill(0);
 const sqlite = connect(config.DATABASE_PATH);
 try {
   if (process.argv.includes("--full")) {

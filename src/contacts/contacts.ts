@@ -118,7 +118,8 @@ export class Contacts {
     this.forgetCached(address);
     const id = randomBytes(12).toString("base64url");
     const dataKey = this.keyring.newDataKey();
-    const now = this.#now();
+    // The day is all that is kept of when someone agreed: the hour would only help to link them to traffic.
+    const now = Math.floor(this.#now() / DAY) * DAY;
     const profile: Profile = { ...address, language };
     this.db.insert(contacts).values({
       id,

@@ -33,7 +33,13 @@ export function loadMasterKey(
   config: Pick<Config, "MASTER_KEY" | "MASTER_KEY_FILE" | "DATABASE_PATH" | "TELEGRAM_BOT_TOKEN" | "SIGNAL_API_URL">,
   log: Logger,
 ): Buffer {
-  if (config.MASTER_KEY !== undefined) return decode(config.MASTER_KEY, "MASTER_KEY");
+  if (config.MASTER_KEY !== undefined) {
+    // Not an error (containers and tests use it), but the environment a process started with stays readable.
+    if (config.TELEGRAM_BOT_TOKEN !== undefined || config.SIGNAL_API_URL !== undefined) {
+      log.warn("the root key came from MASTER_KEY: it stays readable in /proc/<pid>/environ; prefer MASTER_KEY_FILE");
+    }
+    return decode(config.MASTER_KEY, "MASTER_KEY");
+  }
   if (config.MASTER_KEY_FILE !== undefined) {
     let text: string;
     try {
