@@ -74,6 +74,16 @@ describe("the root key", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
+  it("warns when a messenger-facing bot takes its root key from the environment", async () => {
+    const d = await createTestDesk({ TELEGRAM_BOT_TOKEN: "123456:fake-token-for-tests-only-000000" });
+    try {
+      expect(d.logs.text).toContain("prefer MASTER_KEY_FILE");
+      expect(d.logs.text).not.toContain(d.config.MASTER_KEY!);
+    } finally {
+      await d.close();
+    }
+  });
+
   it("rotates: interrupted half-way, start-up refuses; run again, every record reads under the new key only", () => {
     const path = join(dir, "d.sqlite");
     const oldKey = randomBytes(32);
