@@ -18,13 +18,12 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Real processes on a loaded machine: minutes, not the default seconds, whatever command runs the tests.
-describe("a broadcast across a real process kill", { timeout: 180_000 }, () => {
+describe("a broadcast across a real process kill", () => {
   it("reaches every recipient, twice at most for sends in flight at the kill", async () => {
     const seeded = await seedBroadcast(dir, 300);
     const env = { BROADCAST_TELEGRAM_PER_SECOND: "150", BROADCAST_SLOTS: "4" };
     const first = spawnBot(seeded, fake, env);
-    await fake.until(() => fake.sent.length >= 120, 20_000);
+    await fake.until(() => fake.sent.length >= 120, 60_000);
     first.kill("SIGKILL");
     await exited(first);
     const atKill = fake.sent.length;
@@ -32,7 +31,7 @@ describe("a broadcast across a real process kill", { timeout: 180_000 }, () => {
 
     const second = spawnBot(seeded, fake, env);
     try {
-      await fake.until(() => tally(fake, seeded.chatIds).missed === 0, 20_000);
+      await fake.until(() => tally(fake, seeded.chatIds).missed === 0, 60_000);
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       second.kill("SIGTERM");
@@ -49,7 +48,7 @@ describe("a broadcast across a real process kill", { timeout: 180_000 }, () => {
   });
 });
 
-describe("npm run broadcast:status", { timeout: 120_000 }, () => {
+describe("npm run broadcast:status", () => {
   it("prints the running jobs from the shell, without the key", async () => {
     const seeded = await seedBroadcast(dir, 30);
     const out = execFileSync("npm", ["run", "--silent", "broadcast:status"], {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FAQ_ENTRIES } from "../src/faq/catalog.js";
 import { answerText } from "../src/bot/handlers/faq.js";
@@ -309,9 +312,6 @@ describe("emergency contacts the desk configures", () => {
   };
 
   async function withContacts(contents: unknown): Promise<TestDesk> {
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
     const path = join(mkdtempSync(join(tmpdir(), "nd-contacts-")), "contacts.json");
     writeFileSync(path, JSON.stringify(contents));
     return createTestDesk({ EMERGENCY_CONTACTS_FILE: path });

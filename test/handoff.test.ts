@@ -175,7 +175,7 @@ describe("handoff to volunteers", () => {
     const [opened] = await p.press(en("menu.lawyer"));
     const ref = refIn(opened!.text);
     const [r1, r2] = await Promise.all([first.send(`/take ${ref}`), second.send(`/take ${ref}`)]);
-    const outcomes = [r1![0]!.text, r2![0]!.text];
+    const outcomes = [r1[0]!.text, r2[0]!.text];
     expect(outcomes.filter((t) => t.startsWith(en("case.taken", { ref, summary: "" }).slice(0, 20)))).toHaveLength(1);
     expect(outcomes).toContain(en("case.taken_by_other", { ref }));
     expect(p.messages.filter((m) => m.text.startsWith("Volunteer "))).toHaveLength(1);

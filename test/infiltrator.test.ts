@@ -122,7 +122,7 @@ describe("an insider with a valid invite", () => {
   });
 
   it("cannot make itself admin, steal a case or take another person's record by editing the database file", async () => {
-    const insider = await join(804);
+    await join(804);
     const honest = await join(805);
     const person = await asking(7020);
     await asking(804_000);
@@ -144,9 +144,9 @@ describe("an insider with a valid invite", () => {
     const rows = new Database(desk.config.DATABASE_PATH).prepare("SELECT id, lookup FROM contacts").all() as { id: string; lookup: Buffer }[];
     const a = rows.find((r) => r.id === ids.person)!;
     const b = rows.find((r) => r.id === ids.insider)!;
-    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", Buffer.alloc(32), a!.id);
-    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", a!.lookup, b!.id);
-    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", b!.lookup, a!.id);
+    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", Buffer.alloc(32), a.id);
+    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", a.lookup, b.id);
+    editBehindTheBot("UPDATE contacts SET lookup = ? WHERE id = ?", b.lookup, a.id);
 
     desk = await createTestDesk({ ADMINS: `telegram:${ADMIN}`, MASTER_KEY: desk.config.MASTER_KEY! }, dir);
     telegram = new MemoryTransport(desk.runtime.deps, "telegram");

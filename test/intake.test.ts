@@ -77,7 +77,7 @@ describe("the intake", () => {
     // A photo where text is expected.
     const base = desk.chat.updates.text(person.user, "x");
     const photo = { ...base, message: { ...base.message!, text: undefined, photo: [{ file_id: "f", file_unique_id: "u", width: 1, height: 1 }] } };
-    await desk.chat.dispatch(person, photo as never);
+    await desk.chat.dispatch(person, photo);
     expect(person.messages.at(-2)!.text).toBe(en("intake.invalid.text_only"));
     // 5000 characters.
     await person.send("a".repeat(5000));

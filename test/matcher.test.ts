@@ -106,12 +106,13 @@ describe("the question matcher", () => {
   });
 });
 
-describe("npm run faq", { timeout: 120_000 }, () => {
+describe("npm run faq", () => {
   const run = (args: string[], input?: string) =>
     execFileSync("npx", ["tsx", "src/cli/faq.ts", ...args], { input, encoding: "utf8", timeout: 60_000 });
 
   it("prints one JSON line a message in batch mode, in order", () => {
-    const lines = run(["--batch"], "kak udalit red notice\nпривет\nменя сейчас держат на границе\nрецепт драников\n").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = run(["--batch"], "kak udalit red notice\nпривет\nменя сейчас держат на границе\nрецепт драников\n").trim().split("\n")
+      .map((l) => JSON.parse(l) as { id: string | null; intent: string; score: number });
     expect(lines.map((l) => [l.id, l.intent])).toEqual([["ccf-deletion-request", "faq"], [null, "greeting"], [null, "emergency"], [null, "none"]]);
     for (const l of lines) {
       expect(Object.keys(l).sort()).toEqual(["alternatives", "id", "intent", "language", "score"]);

@@ -166,7 +166,7 @@ describe("retention", () => {
   });
 });
 
-describe("the files on disk", { timeout: 120_000 }, () => {
+describe("the files on disk", () => {
   it("keeps the database folder and files to their owner, whatever the umask", async () => {
     const previous = process.umask(0o022);
     try {

@@ -130,7 +130,7 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(reply!.text).toBe(en("help.text"));
     await fake.until(() => desk.logs.text.includes("handler failed"));
     const line = desk.logs.lines.find((l) => l.includes("handler failed"))!;
-    expect(JSON.parse(line).err).toMatchObject({ type: "GrammyError", method: "sendMessage", error_code: 403 });
+    expect((JSON.parse(line) as { err: unknown }).err).toMatchObject({ type: "GrammyError", method: "sendMessage", error_code: 403 });
     expect(desk.logs.text).not.toContain("blocked by the user");
     // It tried (the fake refuses with 403 before recording a message), then gave up: no retry loop.
     await new Promise((r) => setTimeout(r, 100));

@@ -43,5 +43,5 @@ export interface AppDeps {
   conversations: KeyValueStorage<VersionedState<ConversationData>>;
   /** Empties the write-ahead log so erased data leaves no copy behind. */
   checkpoint(): void;
-  now(): number;
+  now: () => number;
 }

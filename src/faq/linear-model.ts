@@ -109,7 +109,7 @@ export class LinearModel {
         let wrong = -1;
         for (let c = 0; c < classes; c++) if (c !== right && (wrong < 0 || scores[c]! > scores[wrong]!)) wrong = c;
         margin[i] = scores[right]! - scores[wrong]!;
-        const loss = 1 - margin[i]!;
+        const loss = 1 - margin[i];
         if (loss > 0) {
           let squared = 0;
           for (let k = 0; k < v.value.length; k++) squared += v.value[k]! * v.value[k]!;

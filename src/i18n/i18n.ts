@@ -15,7 +15,7 @@ export function readResources(dir = LOCALES_DIR): Resource {
   for (const lang of LANGUAGES) {
     const namespaces: ResourceLanguage = {};
     for (const file of readdirSync(join(dir, lang)).filter((f) => f.endsWith(".json"))) {
-      namespaces[file.slice(0, -".json".length)] = JSON.parse(readFileSync(join(dir, lang, file), "utf8"));
+      namespaces[file.slice(0, -".json".length)] = JSON.parse(readFileSync(join(dir, lang, file), "utf8")) as ResourceLanguage[string];
     }
     resources[lang] = namespaces;
   }

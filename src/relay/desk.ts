@@ -86,7 +86,7 @@ export class HandoffDesk {
     this.outbox.enqueue(c.id, { to: member.address, text, toPerson: false });
   }
 
-  async #failed(caseId: string, payload: RelayPayload, reason: "deadline" | "unreachable" | "rejected"): Promise<void> {
+  #failed(caseId: string, payload: RelayPayload, reason: "deadline" | "unreachable" | "rejected"): void {
     const c = this.cases.byId(caseId);
     if (!c) return;
     if (reason === "unreachable" && payload.toPerson) {

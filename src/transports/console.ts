@@ -15,13 +15,14 @@ import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
 export async function runConsole(deps: AppDeps, io = { input: process.stdin, output: process.stdout }): Promise<void> {
   const choices = new ChoiceBook();
   const write = (text: string) => io.output.write(`${text}\n`);
-  const render = async (out: Outgoing) => {
+  const render = (out: Outgoing) => {
     if (out.type === "message" || out.type === "edit") {
       choices.remember(out.message);
       write(`\n\x1b[36mbot${out.type === "edit" ? " (edited)" : ""}>\x1b[0m ${renderWithChoices(out.message)}`);
     } else if (out.type === "notice") {
       write(`\x1b[2m(${out.text})\x1b[0m`);
     }
+    return Promise.resolve();
   };
   const api = new VirtualBotApi(render);
   const bot = createBot(deps, {

@@ -86,24 +86,25 @@ export class MemoryTransport {
       route: {
         ...numericChats,
         canCopy: true,
-        download: async (file) => {
+        download: (file) => {
           const bytes = this.files.get(file.fileId);
-          if (!bytes) throw new Error("no such file");
-          return { bytes, name: file.name, mime: file.mime };
+          if (!bytes) return Promise.reject(new Error("no such file"));
+          return Promise.resolve({ bytes, name: file.name, mime: file.mime });
         },
-        release: async (file) => {
+        release: (file) => {
           this.released.push(file.fileId);
+          return Promise.resolve();
         },
       },
     });
   }
 
-  async #deliver(out: Outgoing): Promise<void> {
+  #deliver(out: Outgoing): Promise<void> {
     const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
     const failure = this.#failures.get(chatId)?.shift();
-    if (failure) throw failure;
+    if (failure) return Promise.reject(failure);
     const user = this.#users.get(chatId);
-    if (!user) return;
+    if (!user) return Promise.resolve();
     if (out.type === "message") {
       if (!this.retain) user.messages.length = 0;
       user.messages.push(out.message);
@@ -114,6 +115,7 @@ export class MemoryTransport {
     } else if (out.type === "notice") {
       user.notices.push(out.text);
     }
+    return Promise.resolve();
   }
 
   user(user: VirtualUser): MemoryUser {

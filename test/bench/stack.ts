@@ -69,7 +69,7 @@ export async function benchFaq(count = 20_000): Promise<FaqBench> {
     }
 
     type Bare = Context & SessionFlavor<{ n: number }>;
-    const api = new VirtualBotApi(async () => undefined);
+    const api = new VirtualBotApi(() => Promise.resolve());
     const bare = new Bot<Bare>("bare", { client: { fetch: api.fetch }, botInfo: { id: 1, is_bot: true, first_name: "b", username: "b" } as never });
     bare.use(session({ initial: () => ({ n: 0 }), storage: new MemorySessionStorage() }));
     bare.on("message:text", (ctx) => {

@@ -57,7 +57,7 @@ export function spawnBot(seeded: Seeded, fake: FakeTelegram, env: Record<string,
   });
   const logs: string[] = [];
   let partial = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     const lines = (partial + chunk).split("\n");
     partial = lines.pop()!;
     logs.push(...lines.filter(Boolean));

@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import type { Update } from "grammy/types";
 import { parseMultipart, readBody } from "../../src/transports/virtual/multipart.js";
 
+/** A parameter as sent, when it is text; anything else reads as empty. */
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+
 /** A bot token that only this fake accepts; it is no real token. */
 export const FAKE_TOKEN = "123456:fake-token-for-tests-only-000000";
 
@@ -107,7 +110,7 @@ export class FakeTelegram {
       if (member.new_chat_member.status === "member" || member.new_chat_member.status === "administrator") this.#groups.add(member.chat.id);
       else this.#groups.delete(member.chat.id);
     }
-    this.#queue.push({ update_id: this.#nextUpdateId++, ...update } as Update);
+    this.#queue.push({ update_id: this.#nextUpdateId++, ...update });
     this.#waiters.splice(0).forEach((w) => w());
   }
 
@@ -198,7 +201,7 @@ export class FakeTelegram {
       }
       case "sendMessage": {
         if (!this.#reachable(chatId)) return [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }];
-        const text = String(params.text ?? "");
+        const text = str(params.text);
         if (text.length === 0) return [400, { ok: false, error_code: 400, description: "Bad Request: message text is empty" }];
         if (text.length > 4096) return [400, { ok: false, error_code: 400, description: "Bad Request: message is too long" }];
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
@@ -216,7 +219,7 @@ export class FakeTelegram {
         return [200, { ok: true, result: { message_id: messageId } }];
       }
       case "getFile": {
-        const id = String(params.file_id ?? "");
+        const id = str(params.file_id);
         if (!this.files.has(id)) return [400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" }];
         return [200, { ok: true, result: { file_id: id, file_unique_id: id, file_size: this.files.get(id)!.length, file_path: `files/${id}` } }];
       }
@@ -227,7 +230,7 @@ export class FakeTelegram {
         if (!file?.bytes) return [400, { ok: false, error_code: 400, description: "Bad Request: there is no document in the request" }];
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
         this.#nextMessageId.set(chatId, messageId);
-        this.sent.push({ chatId, messageId, text: String(params.caption ?? ""), buttons: [], file });
+        this.sent.push({ chatId, messageId, text: str(params.caption), buttons: [], file });
         return [200, { ok: true, result: { message_id: messageId, date: 0, chat: { id: chatId, type: "private" } } }];
       }
       case "answerCallbackQuery":
@@ -259,7 +262,7 @@ export function textUpdate(user: { id: number; language_code?: string }, text: s
       text,
       ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
     },
-  } as Omit<Update, "update_id">;
+  };
 }
 
 export function callbackUpdate(user: { id: number }, data: string, messageId: number): Omit<Update, "update_id"> {
@@ -271,5 +274,5 @@ export function callbackUpdate(user: { id: number }, data: string, messageId: nu
       data,
       message: { message_id: messageId, date: 0, chat: { id: user.id, type: "private", first_name: "Test" }, text: "" },
     },
-  } as Omit<Update, "update_id">;
+  };
 }

@@ -38,7 +38,7 @@ export class SignalPerson {
   async press(label: string): Promise<string[]> {
     for (const message of [...this.messages].reverse()) {
       const line = message.split("\n").find((l) => l.replace(/^\d+\. /, "").replace(/ — https?:.*$/, "") === label && /^\d+\. /.test(l));
-      if (line) return this.send(line.split(".")[0]!);
+      if (line) return this.send(line.split(".")[0]);
     }
     throw new Error(`no choice "${label}" offered`);
   }

@@ -29,7 +29,7 @@ const cache = new WeakMap<AppDeps, Map<string, TFunction>>();
 /** One fixed translator per language, made once. */
 export function translators(deps: AppDeps): (language: string) => TFunction {
   let map = cache.get(deps);
-  if (!map) cache.set(deps, (map = new Map()));
+  if (!map) cache.set(deps, (map = new Map<string, TFunction>()));
   const known = map;
   return (language) => {
     let t = known.get(language);

@@ -19,7 +19,7 @@ const answers = new WeakMap<TFunction, Map<string, string>>();
 /** Question, answer, official links and the "not legal advice" line, in the person's language. */
 export function answerText(t: TFunction, id: string): string {
   let known = answers.get(t);
-  if (!known) answers.set(t, (known = new Map()));
+  if (!known) answers.set(t, (known = new Map<string, string>()));
   const cached = known.get(id);
   if (cached) return cached;
   const entry = faqEntry(id)!;

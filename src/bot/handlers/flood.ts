@@ -14,9 +14,10 @@ export function floodGuard(deps: AppDeps, messenger: string): Parameters<Compose
     timeFrame: deps.config.FLOOD_WINDOW_SECONDS * 1000,
     limit: deps.config.FLOOD_LIMIT,
     keyGenerator: (ctx) => (ctx.from ? `${messenger}:${ctx.from.id}` : undefined),
-    onLimitExceeded: async (ctx) => {
+    onLimitExceeded: (ctx) => {
       const language = fromLanguageCode(ctx.from?.language_code) ?? deps.config.DEFAULT_LANGUAGE;
-      if (ctx.chat?.type === "private") await ctx.reply(deps.i18n.getFixedT(language)("errors.flood")).catch(() => undefined);
+      // Not awaited by the plugin: the notice is best effort, its failure only dropped.
+      if (ctx.chat?.type === "private") void ctx.reply(deps.i18n.getFixedT(language)("errors.flood")).catch(() => undefined);
     },
   });
 }

@@ -56,7 +56,7 @@ export function relay(deps: AppDeps): Composer<BotContext> {
       if (check !== "ok") return await ctx.reply(ctx.t(check === "type" ? "relay.file_type" : "relay.file_too_large", { max }));
     }
     if ("file" in what) deps.routes.get(ctx.messenger)?.claim?.(what.file.ref);
-    if (fromVolunteer) desk.fromVolunteer(member!, what);
+    if (fromVolunteer) desk.fromVolunteer(member, what);
     else desk.fromPerson(ctx.contact!, what);
     await desk.kick();
   });

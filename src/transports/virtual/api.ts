@@ -3,6 +3,9 @@ import { BoundedMap } from "../../cache/bounded-map.js";
 import { parseMultipart, readBody } from "./multipart.js";
 import { DeliveryError, type Button, type Deliver, type OutgoingMessage } from "./types.js";
 
+/** A Bot API text field as sent; anything else (absent, or a malformed value) reads as empty. */
+const textOf = (value: unknown): string => (typeof value === "string" ? value : "");
+
 /** The bot as it introduces itself on messengers that have no Bot API. */
 export const VIRTUAL_BOT: UserFromGetMe = {
   id: 1,
@@ -28,7 +31,7 @@ function buttonsOf(markup: unknown): Button[][] {
     row.map((b) => {
       const button = b as { text?: unknown; callback_data?: unknown; url?: unknown };
       return {
-        text: String(button.text ?? ""),
+        text: textOf(button.text),
         ...(typeof button.callback_data === "string" ? { data: button.callback_data } : {}),
         ...(typeof button.url === "string" ? { url: button.url } : {}),
       };
@@ -127,7 +130,7 @@ export class VirtualBotApi {
       case "sendMessage": {
         const chatId = this.#chatId(payload);
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
-        const message = this.#message(chatId, messageId, String(payload.text ?? ""), payload.reply_markup);
+        const message = this.#message(chatId, messageId, textOf(payload.text), payload.reply_markup);
         await this.deliver({ type: "message", message });
         this.#nextMessageId.set(chatId, messageId);
         this.#keep(`${chatId}:${messageId}`, message);
@@ -140,7 +143,7 @@ export class VirtualBotApi {
         if (!file || !(file.bytes instanceof Uint8Array)) throw new DeliveryError(400, "Bad Request: there is no file in the request");
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
         const message: OutgoingMessage = {
-          chatId, messageId, text: String(payload.caption ?? ""), buttons: [],
+          chatId, messageId, text: textOf(payload.caption), buttons: [],
           file: { ...file, kind: method === "sendPhoto" ? "photo" : "document" },
         };
         await this.deliver({ type: "message", message });
@@ -151,7 +154,7 @@ export class VirtualBotApi {
         const chatId = this.#chatId(payload);
         const messageId = (this.#nextMessageId.get(chatId) ?? 0) + 1;
         const message: OutgoingMessage = {
-          chatId, messageId, text: String(payload.caption ?? ""), buttons: [],
+          chatId, messageId, text: textOf(payload.caption), buttons: [],
           copyOf: { chatId: Number(payload.from_chat_id), messageId: Number(payload.message_id) },
         };
         await this.deliver({ type: "message", message });
@@ -164,7 +167,7 @@ export class VirtualBotApi {
         const messageId = Number(payload.message_id);
         const previous = this.#texts.get(`${chatId}:${messageId}`);
         if (!previous) throw new DeliveryError(400, "Bad Request: message to edit not found");
-        const text = method === "editMessageText" ? String(payload.text ?? "") : previous.text;
+        const text = method === "editMessageText" ? textOf(payload.text) : previous.text;
         const message = this.#message(chatId, messageId, text, payload.reply_markup);
         await this.deliver({ type: "edit", message });
         this.#keep(`${chatId}:${messageId}`, message);

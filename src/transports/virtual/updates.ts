@@ -70,6 +70,6 @@ export class UpdateFactory {
           text: "",
         },
       },
-    } as Update;
+    };
   }
 }
