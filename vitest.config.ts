@@ -13,6 +13,7 @@ const SLOW = [
   "test/hostile.test.ts",
   "test/matcher.test.ts",
   "test/storage.test.ts",
+  "test/startup.test.ts",
 ];
 
 export default defineConfig({

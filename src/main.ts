@@ -1,36 +1,17 @@
-import { ConfigError, loadConfig } from "./config/env.js";
-import { MasterKeyError } from "./crypto/master-key.js";
-import { WrongKeyError } from "./db/open.js";
 import pino from "pino";
+import { loadConfig } from "./config/env.js";
+import { StartupError } from "./config/startup-error.js";
 import { startBroadcasting } from "./bot/broadcast-sender.js";
 import { createLogger } from "./log/logger.js";
 import { createRuntime } from "./runtime.js";
 
 /** Starts whichever messengers are configured, or the console chat when none is. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   // The console chat owns stdout; logs go to stderr there.
   const consoleChat = !config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL;
   const log = createLogger(config.LOG_LEVEL, consoleChat ? pino.destination(2) : undefined);
-  let runtime;
-  try {
-    runtime = await createRuntime(config, log);
-  } catch (error) {
-    if (error instanceof WrongKeyError || error instanceof MasterKeyError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const runtime = await createRuntime(config, log);
 
   if (!config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL) {
     log.info("no messenger configured: starting the console chat");
@@ -63,4 +44,11 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown());
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // Every refusal to start says what to do, without a stack trace; anything else is a bug and keeps its trace.
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(error.exitCode);
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseEmergencyContacts, type EmergencyContact } from "../emergency/contacts.js";
+import { StartupError } from "./startup-error.js";
 import { LANGUAGES } from "../i18n/languages.js";
 
 /** An admin as written in `ADMINS`: which messenger, and the id on it. */
@@ -126,8 +127,11 @@ const schema = z
 export type Config = z.output<typeof schema>;
 
 /** Thrown at start-up when the environment is not usable; the message names every bad variable. */
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = "ConfigError";
+  constructor(message: string) {
+    super(`${message}\nSee .env.example for every variable.`, 78);
+  }
 }
 
 /**

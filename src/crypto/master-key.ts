@@ -2,9 +2,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config/env.js";
+import { StartupError } from "../config/startup-error.js";
 import type { Logger } from "../log/logger.js";
 
-export class MasterKeyError extends Error {
+export class MasterKeyError extends StartupError {
   override name = "MasterKeyError";
 }
 

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { StartupError } from "../config/startup-error.js";
 import { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { ROOT } from "../paths.js";
@@ -24,18 +25,18 @@ export interface Store {
 
 export const MIGRATIONS_DIR = join(ROOT, "drizzle");
 
-export class WrongKeyError extends Error {
+export class WrongKeyError extends StartupError {
   override name = "WrongKeyError";
   constructor() {
     super("The root key does not match this database. Start-up stopped; nothing was changed. " +
-      "Give the MASTER_KEY or MASTER_KEY_FILE this database was created with.");
+      "Give the MASTER_KEY or MASTER_KEY_FILE this database was created with.", 77);
   }
 }
 
-export class RotationPendingError extends Error {
+export class RotationPendingError extends StartupError {
   override name = "RotationPendingError";
   constructor() {
-    super("A root key rotation was started and not finished. Run `npm run keys:rotate` again with the same keys; nothing was changed.");
+    super("A root key rotation was started and not finished. Run `npm run keys:rotate` again with the same keys; nothing was changed.", 75);
   }
 }
 
