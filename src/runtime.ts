@@ -81,11 +81,11 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
 
   const drafts = new IntakeDrafts(store.db, vault, { days: config.RETENTION_INTAKE_DAYS, now });
   const cases = new Cases(store.db, vault, integrity, now);
-  const staff = new Staff(store.db, keyring, tableVault(store.sqlite, keyring, "staff"), config.ADMINS, integrity, now);
+  const staff = new Staff(store.db, keyring, tableVault(store.sqlite, keyring, "staff"), config.ADMINS, integrity, audit, now);
   const outbox = new Outbox(store.db, vault, { deadlineMs: config.RELAY_DEADLINE_MINUTES * 60_000, backoffMs: 1000, now });
   const ambiguous = outbox.recover();
   if (ambiguous > 0) log.warn({ ambiguous }, "relay messages were in flight at the last stop; sent again, may arrive twice");
-  const desk = new HandoffDesk(cases, staff, contacts, drafts, audit, outbox, i18n, log, {
+  const desk = new HandoffDesk({ cases, staff, contacts, drafts, audit, outbox, i18n, log, now }, {
     caseDays: config.RETENTION_CASE_DAYS,
     realertMs: config.URGENT_REALERT_MINUTES * 60_000,
     defaultLanguage: config.DEFAULT_LANGUAGE,
@@ -93,10 +93,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     maxTakesPerHour: config.MAX_TAKES_PER_HOUR,
     maxReleasesPerDay: config.MAX_RELEASES_PER_DAY,
     ...(config.STAFF_GROUP ? { staffGroup: { address: { messenger: "telegram", chatId: config.STAFF_GROUP }, language: config.DEFAULT_LANGUAGE } } : {}),
-  }, now);
+  });
 
   const subscriptions = new Subscriptions(store.db, vault, now);
-  const broadcasts = new Broadcasts(store.db, subscriptions, contacts, now);
+  const broadcasts = new Broadcasts(store.db, subscriptions, contacts, audit, now);
   const inFlight = broadcasts.recover();
   if (inFlight > 0) log.warn({ ambiguous: inFlight }, "broadcast sends were in flight at the last stop; sent again, may arrive twice");
 

@@ -67,7 +67,7 @@ describe("the root key", () => {
     const store = openStore(path, keyring);
     const { contacts, cases } = world(store, keyring);
     const c = contacts.consent({ messenger: "telegram", chatId: "42" }, "be");
-    cases.openOrUpdate(c.id, { answers: { country: "PL" }, language: "be" });
+    cases.openOrJoin(c.id, { answers: { country: "PL" }, language: "be" });
     store.close();
     const before = readFileSync(path);
     expect(() => openStore(path, new Keyring(randomBytes(32)))).toThrow(WrongKeyError);
@@ -94,7 +94,7 @@ describe("the root key", () => {
     const refs: string[] = [];
     for (let i = 0; i < 10; i++) {
       const c = w.contacts.consent({ messenger: "telegram", chatId: String(1000 + i) }, "ru");
-      refs.push(w.cases.openOrUpdate(c.id, { answers: { yearLeft: 2020 + (i % 5) }, language: "ru" }).ref);
+      refs.push(w.cases.openOrJoin(c.id, { answers: { yearLeft: 2020 + (i % 5) }, language: "ru" }).case.ref);
     }
     store.close();
 
@@ -138,17 +138,17 @@ describe("retention", () => {
     const { contacts, drafts, cases } = world(store, keyring, now);
 
     const idle = contacts.consent({ messenger: "telegram", chatId: "1" }, "en");
-    cases.openOrUpdate(idle.id, { answers: {}, language: "en" });
+    cases.openOrJoin(idle.id, { answers: {}, language: "en" });
     const active = contacts.consent({ messenger: "telegram", chatId: "2" }, "en");
     drafts.save(active.id, { step: 1, answers: { country: "PL" } });
-    const closedLongAgo = cases.openOrUpdate(active.id, { answers: {}, language: "en" });
+    const closedLongAgo = cases.openOrJoin(active.id, { answers: {}, language: "en" }).case;
     cases.close(closedLongAgo.id, 90);
     const other = contacts.consent({ messenger: "telegram", chatId: "3" }, "en");
-    const closedRecently = cases.openOrUpdate(other.id, { answers: {}, language: "en" });
+    const closedRecently = cases.openOrJoin(other.id, { answers: {}, language: "en" }).case;
 
     clock += 100 * DAY;
     cases.close(closedRecently.id, 90);
-    const stillOpen = cases.openOrUpdate(active.id, { answers: { country: "LT" }, language: "en" });
+    const stillOpen = cases.openOrJoin(active.id, { answers: { country: "LT" }, language: "en" }).case;
     contacts.touch(active);
     contacts.touch(other);
 

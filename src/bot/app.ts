@@ -10,7 +10,7 @@ import { createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
 import { relay, relayCommands } from "./handlers/relay.js";
-import { broadcastCommand, staffCommands } from "./handlers/staff.js";
+import { broadcastCommand, staffCommands } from "./handlers/staff/index.js";
 import { travel } from "./handlers/travel.js";
 import { emergency, emergencyCommands } from "./handlers/emergency.js";
 import { words } from "../faq/fold.js";

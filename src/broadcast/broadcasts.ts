@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
+import type { AuditLog } from "../audit/audit.js";
 import type { Contacts } from "../contacts/contacts.js";
 import type { Db } from "../db/open.js";
 import { broadcastDeliveries, broadcasts } from "../db/schema.js";
@@ -89,6 +90,7 @@ export class Broadcasts extends BroadcastLedger {
     db: Db,
     private readonly subscriptions: Subscriptions,
     private readonly contacts: Contacts,
+    private readonly audit: AuditLog,
     now: () => number = Date.now,
   ) {
     super(db, now);
@@ -120,6 +122,7 @@ export class Broadcasts extends BroadcastLedger {
   /** Confirms a draft: the job and its fixed recipient list, in one transaction. */
   create(draft: Draft, createdBy: string, adminId: string | null, messengers?: ReadonlySet<string>): Broadcast {
     const recipients = this.recipients(draft.target, messengers);
+    this.audit.record(createdBy, "broadcast");
     return this.db.transaction((tx) => {
       const job = tx.insert(broadcasts).values({
         status: "running", createdBy, adminId, texts: draft.texts, fallback: draft.fallback, target: draft.target,
@@ -131,16 +134,16 @@ export class Broadcasts extends BroadcastLedger {
     });
   }
 
-
-
-
   setProgressMessage(id: number, messageId: number): void {
     this.db.update(broadcasts).set({ progressMessageId: messageId }).where(eq(broadcasts.id, id)).run();
   }
 
-  cancel(id: number): boolean {
-    return this.db.update(broadcasts).set({ status: "cancelled", finishedAt: this.now() })
+  /** Stops a running job (the runner sees it within 100 ms); `by` is the admin's pseudonym, for the audit. */
+  cancel(id: number, by: string): boolean {
+    const cancelled = this.db.update(broadcasts).set({ status: "cancelled", finishedAt: this.now() })
       .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running"))).run().changes === 1;
+    if (cancelled) this.audit.record(by, "broadcast");
+    return cancelled;
   }
 
   /**

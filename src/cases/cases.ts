@@ -132,10 +132,6 @@ export class Cases {
     }
   }
 
-  /** Kept for the intake: opens or updates the person's case with a summary. */
-  openOrUpdate(contactId: string, summary: CaseSummary): CaseView {
-    return this.openOrJoin(contactId, summary).case;
-  }
 
   byId(id: string): CaseView | undefined {
     const row = this.db.select().from(cases).where(eq(cases.id, id)).get();

@@ -94,8 +94,3 @@ export function applyTyped(answers: IntakeAnswers, step: Step, value: string | n
   else if (step === "charges") answers.charges = value as string | null;
   else if (step === "travel") answers.travel = value as string | null;
 }
-
-/** Whether every step has an answer (optional ones may be skipped). */
-export function isComplete(answers: IntakeAnswers): boolean {
-  return STEPS.every((step) => answers[step] !== undefined);
-}

@@ -28,6 +28,19 @@ export interface DeskOptions {
   maxReleasesPerDay: number;
 }
 
+/** What the desk works with. */
+export interface DeskParts {
+  cases: Cases;
+  staff: Staff;
+  contacts: Contacts;
+  drafts: IntakeDrafts;
+  audit: AuditLog;
+  outbox: Outbox;
+  i18n: i18n;
+  log: Logger;
+  now?: () => number;
+}
+
 const key = (a: Address) => `${a.messenger}:${a.chatId}`;
 
 /** Who an urgent case was announced to. */
@@ -49,18 +62,20 @@ export class HandoffDesk {
   /** Per urgent case, whom its last alert went to: what the person is told. */
   readonly #alerts = new BoundedMap<string, { at: number; volunteers: Set<string>; admins: Set<string>; group: Set<string> }>(1_000);
 
-  constructor(
-    private readonly cases: Cases,
-    private readonly staff: Staff,
-    private readonly contacts: Contacts,
-    private readonly drafts: IntakeDrafts,
-    private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
-    private readonly i18n: i18n,
-    private readonly log: Logger,
-    private readonly options: DeskOptions,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly cases: Cases;
+  private readonly staff: Staff;
+  private readonly contacts: Contacts;
+  private readonly drafts: IntakeDrafts;
+  private readonly audit: AuditLog;
+  private readonly outbox: Outbox;
+  private readonly i18n: i18n;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(parts: DeskParts, private readonly options: DeskOptions) {
+    ({ cases: this.cases, staff: this.staff, contacts: this.contacts, drafts: this.drafts, audit: this.audit, outbox: this.outbox, i18n: this.i18n, log: this.log } = parts);
+    this.now = parts.now ?? Date.now;
+  }
 
   /** Set by the transports once they can deliver. */
   connect(send: Send): void {
@@ -214,6 +229,13 @@ export class HandoffDesk {
     const person = this.contacts.byId(c.contactId);
     if (person) this.#toPerson(c, this.#t(person.language)("relay.joined", { name: pseudonymIn(member.pseudonym, person.language) }));
     return { result: "taken", case: this.cases.byId(c.id) };
+  }
+
+  /** An admin reads any case (`/case`): audited like every view of case details. */
+  viewCase(admin: StaffMember, ref: string): CaseView | undefined {
+    const c = ref ? this.cases.byRef(ref.trim()) : undefined;
+    if (c) this.audit.record(admin.pseudonym, "view", c.ref);
+    return c;
   }
 
   /** The case the volunteer's messages go to, if they still hold it. */

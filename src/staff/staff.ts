@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { AdminRef } from "../config/env.js";
 import type { Address } from "../contacts/contacts.js";
+import { STRANGER, type AuditLog } from "../audit/audit.js";
 import type { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
@@ -65,6 +66,7 @@ export class Staff {
     vault: Vault,
     private readonly admins: AdminRef[],
     private readonly integrity: RowIntegrity,
+    private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
   ) {
     this.#vault = vault;
@@ -167,37 +169,44 @@ export class Staff {
     let code = "";
     for (let i = 0; i < 10; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
     const codeHash = this.#hash(code);
+    this.audit.record(by.pseudonym, "invite");
     this.db.insert(invites).values({
       codeHash, role, createdBy: by.pseudonym, expiresAt: this.now() + INVITE_HOURS * 3600_000, integrity: this.integrity.invite({ codeHash, role }),
     }).run();
     return code;
   }
 
-  /** Redeems an invite; the code is gone after one use, right or wrong person. */
+  /** Redeems an invite; the code is gone after one use, right or wrong person. A wrong code is audited. */
   join(address: Address, code: string, language: string): StaffMember | undefined {
+    const member = this.#redeem(address, code, language);
+    this.audit.record(member?.pseudonym ?? STRANGER, member ? "join" : "denied");
+    return member;
+  }
+
+  #redeem(address: Address, code: string, language: string): StaffMember | undefined {
     this.db.delete(invites).where(lt(invites.expiresAt, this.now())).run();
     const hash = this.#hash(code.trim());
     const invite = this.db.select().from(invites).where(eq(invites.codeHash, hash)).get();
     if (!invite) return undefined;
     if (this.db.delete(invites).where(eq(invites.codeHash, hash)).run().changes !== 1) return undefined;
     if (!this.integrity.holds("invites", invite.integrity, this.integrity.invite(invite))) return undefined;
-    const existing = this.find(address, language);
-    if (existing) return existing;
-    return this.#create(address, invite.role, language);
+    return this.find(address, language) ?? this.#create(address, invite.role, language);
   }
 
   remove(id: string): boolean {
     return this.#changed(this.db.delete(staff).where(eq(staff.id, id)).run().changes === 1);
   }
 
-  setRole(id: string, role: Role): boolean {
+  setRole(by: StaffMember, id: string, role: Role): boolean {
     const row = this.db.select().from(staff).where(eq(staff.id, id)).get();
     if (!row || !this.#decode(row)) return false;
+    this.audit.record(by.pseudonym, "role");
     return this.#changed(this.db.update(staff).set({ role, integrity: this.integrity.staff({ ...row, role }) }).where(eq(staff.id, id)).run().changes === 1);
   }
 
-  setDuty(id: string, onDuty: boolean): void {
-    this.#changed(this.db.update(staff).set({ onDuty }).where(eq(staff.id, id)).run());
+  setDuty(member: StaffMember, onDuty: boolean): void {
+    this.audit.record(member.pseudonym, "duty");
+    this.#changed(this.db.update(staff).set({ onDuty }).where(eq(staff.id, member.id)).run());
   }
 
   setCurrentCase(id: string, caseId: string | null): void {

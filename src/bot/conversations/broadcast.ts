@@ -125,9 +125,7 @@ export function createBroadcastConversation(deps: AppDeps) {
     const id = await conversation.external(() => {
       const admin = deps.staff.byId(adminId);
       if (!admin || admin.role !== "admin") return null;
-      const job = deps.broadcasts.create(draft, admin.pseudonym, admin.id, new Set(deps.routes.keys()));
-      deps.audit.record(admin.pseudonym, "broadcast");
-      return job.id;
+      return deps.broadcasts.create(draft, admin.pseudonym, admin.id, new Set(deps.routes.keys())).id;
     });
     if (id === null) return;
     const started = await ctx.reply(t("broadcast.started", { id }));

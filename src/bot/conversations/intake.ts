@@ -166,7 +166,7 @@ export function createIntake(deps: AppDeps) {
             break;
           }
           const ref = await conversation.external(() => {
-            const opened = deps.cases.openOrUpdate(contactId, { answers: draft.answers, language: lang });
+            const opened = deps.cases.openOrJoin(contactId, { answers: draft.answers, language: lang }).case;
             deps.drafts.delete(contactId);
             return opened.ref;
           });

@@ -57,7 +57,7 @@ export function contextSetup(deps: AppDeps, messenger: string): Composer<BotCont
           ctx.session.language = contact.language;
           ctx.session.languageChosen = true;
         }
-        const today = Math.floor(Date.now() / DAY);
+        const today = Math.floor(deps.now() / DAY);
         if (ctx.session.touched !== today) {
           deps.contacts.touch(contact);
           ctx.session.touched = today;
