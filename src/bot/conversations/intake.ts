@@ -2,10 +2,8 @@ import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, type Context } from "grammy";
 import type { TFunction } from "i18next";
 import { isLanguage, type Language } from "../../i18n/languages.js";
-import {
-  applyChoice, applyTyped, CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, parseTyped, STEPS, TYPED,
-  type IntakeAnswers, type IntakeDraft, type Step,
-} from "../../intake/questions.js";
+import { choiceByLabel, next, type IntakeEvent } from "../../intake/next.js";
+import { CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, type IntakeDraft, type Step } from "../../intake/questions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
@@ -128,43 +126,36 @@ export function createIntake(deps: AppDeps) {
         step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
       }
       const reply = interpret(answer);
-      if (answer.callbackQuery && reply.kind !== "leave") await answer.answerCallbackQuery();
+      if (reply.kind === "leave") {
+        // Another command or menu: the draft is saved; let the rest of the bot handle it.
+        await conversation.halt({ next: true });
+      }
+      if (answer.callbackQuery) await answer.answerCallbackQuery();
+      const event: IntakeEvent = reply.kind === "text" && !atSummary
+        ? { ...reply, asChoice: choiceByLabel(step, reply.text, (c) => t(`intake.choice.${step}.${c}`)) }
+        : (reply as IntakeEvent);
+      const { state, result } = next({ draft, typingCountry: awaitingTypedCountry }, event, now);
+      Object.assign(draft, state.draft);
+      if (state.draft.editing === undefined) delete draft.editing;
+      awaitingTypedCountry = state.typingCountry;
 
-      const advance = async () => {
-        draft.step = draft.editing ? STEPS.length : draft.step + 1;
-        if (draft.step >= STEPS.length) delete draft.editing;
-        awaitingTypedCountry = false;
-        await save();
-      };
-
-      switch (reply.kind) {
-        case "leave":
-          // Another command or menu: the draft is saved; let the rest of the bot handle it.
-          await conversation.halt({ next: true });
+      switch (result.then) {
+        case "save":
+          await save();
           break;
+        case "ask":
+          break;
+        case "refuse": {
+          const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
+          const key = result.reason === "stale" ? "errors.stale" : `intake.invalid.${result.reason}`;
+          await answer.reply(t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR }));
+          break;
+        }
         case "cancel":
           await conversation.external(() => deps.drafts.delete(contactId));
           await answer.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
           return;
-        case "back":
-          if (awaitingTypedCountry) awaitingTypedCountry = false;
-          else if (draft.editing || atSummary) {
-            draft.step = STEPS.length;
-            delete draft.editing;
-          } else draft.step = Math.max(0, draft.step - 1);
-          await save();
-          break;
-        case "stale":
-          await answer.reply(t("errors.stale"));
-          break;
-        case "not-text":
-          await answer.reply(t("intake.invalid.text_only"));
-          break;
         case "confirm": {
-          if (!atSummary) {
-            await answer.reply(t("errors.stale"));
-            break;
-          }
           const ref = await conversation.external(() => {
             const opened = deps.cases.openOrJoin(contactId, { answers: draft.answers, language: lang }).case;
             deps.drafts.delete(contactId);
@@ -176,69 +167,9 @@ export function createIntake(deps: AppDeps) {
           return;
         }
         case "editlist": {
-          if (!atSummary) {
-            await answer.reply(t("errors.stale"));
-            break;
-          }
           const kb = new InlineKeyboard();
           for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
           await answer.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
-          break;
-        }
-        case "edit": {
-          const index = STEPS.indexOf(reply.step as Step);
-          if (index < 0 || !atSummary) {
-            await answer.reply(t("errors.stale"));
-            break;
-          }
-          draft.step = index;
-          draft.editing = true;
-          await save();
-          break;
-        }
-        case "other":
-          if (atSummary || step !== "country") await answer.reply(t("errors.stale"));
-          else awaitingTypedCountry = true;
-          break;
-        case "skip":
-          if (atSummary || !OPTIONAL.has(step)) {
-            await answer.reply(t("intake.invalid.buttons"));
-            break;
-          }
-          applyTyped(draft.answers, step, null);
-          await advance();
-          break;
-        case "choose":
-          if (atSummary || awaitingTypedCountry || !applyChoice(draft.answers, step, reply.value)) {
-            await answer.reply(t("errors.stale"));
-            break;
-          }
-          await advance();
-          break;
-        case "text": {
-          if (atSummary) {
-            await answer.reply(t("intake.invalid.buttons"));
-            break;
-          }
-          // A button's label typed out counts as pressing it.
-          const typed = reply.text.trim().toLowerCase();
-          const chosen = CHOICES[step].find((c) => c !== "other" && t(`intake.choice.${step}.${c}`).toLowerCase() === typed);
-          if (chosen && !awaitingTypedCountry && applyChoice(draft.answers, step, chosen)) {
-            await advance();
-            break;
-          }
-          if (!TYPED.has(step)) {
-            await answer.reply(t("intake.invalid.buttons"));
-            break;
-          }
-          const parsed = parseTyped(step, reply.text, now);
-          if (!parsed.ok) {
-            const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
-            await answer.reply(t(`intake.invalid.${parsed.reason === "too-long" ? "too_long" : parsed.reason}`, { year: now.getUTCFullYear(), max, first: FIRST_YEAR }));
-            break;
-          }
-          applyTyped(draft.answers, step, parsed.value);
-          await advance();
           break;
         }
       }
