@@ -4,7 +4,7 @@ import { createI18n } from "../src/i18n/i18n.js";
 import { readEnvelope } from "../src/transports/signal/envelope.js";
 import { SignalInbox } from "../src/transports/signal/inbox.js";
 import { runSignal } from "../src/transports/signal/run.js";
-import type { SignalTransport } from "../src/transports/signal/transport.js";
+import { SignalModeError, type SignalTransport } from "../src/transports/signal/transport.js";
 import { runTelegram, type TelegramHandle } from "../src/transports/telegram.js";
 import { BOT_NUMBER, FakeSignal } from "./helpers/fake-signal.js";
 import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "./helpers/fake-telegram.js";
@@ -261,6 +261,36 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(fake.lost).toEqual([]);
     expect(fake.maxConcurrentReceives).toBe(1);
     expect(fake.receiveQueries.every((q) => q.get("timeout") === "1" && q.get("max_messages") === "5")).toBe(true);
+  });
+
+  it("refuses to start against a server in the other mode, naming both, before receiving anything", async () => {
+    fake.mode = "json-rpc";
+    desk = await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER });
+    const poll = runSignal(desk.runtime);
+    await expect(poll).rejects.toBeInstanceOf(SignalModeError);
+    await expect(poll).rejects.toThrow(/SIGNAL_RECEIVE_MODE=poll needs signal-cli-rest-api in normal or native mode, but it runs in json-rpc mode/);
+    await desk.close();
+
+    fake.mode = "normal";
+    fake.push(randomUUID(), "hello");
+    desk = await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER, ...ws });
+    await expect(runSignal(desk.runtime)).rejects.toThrow(/SIGNAL_RECEIVE_MODE=websocket needs signal-cli-rest-api in json-rpc mode, but it runs in normal mode/);
+    // Nothing was taken from the server: the message still waits there.
+    expect(fake.receiveQueries).toHaveLength(0);
+    expect(fake.lost).toEqual([]);
+  });
+
+  it("notices a WebSocket that silently stopped answering pings, reconnects and answers again", async () => {
+    await start({ ...ws, SIGNAL_HEARTBEAT_SECONDS: "1" });
+    const p = person();
+    await p.send("/start");
+    fake.silence();
+    expect(fake.connections).toBe(0);
+    await until(() => fake.connections > 0);
+    expect(desk.logs.text).toContain("signal receive connection stopped answering");
+    expect(signal.health.disconnects).toBe(1);
+    const [set] = await p.press("English");
+    expect(set).toBe(en("language.set"));
   });
 
   it("after a restart, handles what a crash left stored, once, and ignores envelopes seen before", async () => {
