@@ -293,6 +293,47 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(set).toBe(en("language.set"));
   });
 
+  it("one person's slow send does not delay another person's reply", async () => {
+    await start(ws);
+    const slow = person();
+    const quick = person();
+    fake.slowSends.set(slow.uuid, 4000);
+    fake.push(slow.uuid, "/help");
+    fake.push(quick.uuid, "/help");
+    await until(() => quick.messages.length > 0);
+    expect(slow.messages).toHaveLength(0); // still being sent
+    await until(() => slow.messages.length > 0);
+    expect(slow.last()).toBe(quick.last());
+  });
+
+  it("holds replies during a rate-limit pause and sends them in order after it, across a restart too", async () => {
+    await start({ SIGNAL_RATE_LIMIT_PAUSE_SECONDS: "2" });
+    const p = person();
+    fake.failNext({ kind: "rate-limit" }, p.uuid);
+    expect(await p.send("/help")).toEqual([]);
+    expect(signal.heldReplies).toBe(1);
+    // Behind it, even for someone else: nothing overtakes what waits.
+    const q = person();
+    expect(await q.send("/help")).toEqual([]);
+    await until(() => signal.heldReplies === 0);
+    expect(p.messages).toEqual([en("help.text")]);
+    expect(q.messages).toEqual([en("help.text")]);
+
+    // Paused again, and the bot restarts before the pause is over: what it held is still sent.
+    fake.failNext({ kind: "rate-limit" }, p.uuid);
+    await p.send("/help");
+    await p.send("/start");
+    expect(p.messages).toHaveLength(1);
+    expect(signal.heldReplies).toBe(2);
+    await signal.stop();
+    desk = await desk.restart();
+    await start({}, desk);
+    await until(() => p.messages.length === 3);
+    expect(p.messages[1]).toBe(en("help.text"));
+    expect(p.messages[2]).toContain(en("language.choose"));
+    expect(desk.count("signal_held")).toBe(0);
+  });
+
   it("after a restart, handles what a crash left stored, once, and ignores envelopes seen before", async () => {
     await start();
     const p = person();

@@ -59,6 +59,8 @@ const schema = z
     /** Envelopes after which a receive returns even while more keep coming. */
     SIGNAL_POLL_MAX_MESSAGES: z.coerce.number().int().min(1).max(1000).default(10),
     SIGNAL_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    /** How long sending to Signal pauses after a rate limit; replies meanwhile are held and sent after. */
+    SIGNAL_RATE_LIMIT_PAUSE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     SIGNAL_DISAPPEARING_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(7 * 24 * 3600),
     /**
      * A person's changed safety number: `hold` (default) keeps messages to someone with an

@@ -15,6 +15,7 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
     pollSeconds: deps.config.SIGNAL_POLL_SECONDS,
     pollMaxMessages: deps.config.SIGNAL_POLL_MAX_MESSAGES,
     heartbeatSeconds: deps.config.SIGNAL_HEARTBEAT_SECONDS,
+    rateLimitPauseSeconds: deps.config.SIGNAL_RATE_LIMIT_PAUSE_SECONDS,
     disappearingSeconds: deps.config.SIGNAL_DISAPPEARING_SECONDS,
     newSafetyNumbers: deps.config.SIGNAL_NEW_SAFETY_NUMBERS,
     inCase: (chatId) => deps.desk.inCase(address(chatId)),
@@ -32,6 +33,7 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
     lastError: transport.health.lastError,
     pausedUntil: transport.health.pausedUntil === null ? null : new Date(transport.health.pausedUntil).toISOString(),
     pendingEnvelopes: transport.health.pendingEnvelopes,
+    heldReplies: transport.heldReplies,
   }));
   await transport.start();
   deps.log.info({ mode: deps.config.SIGNAL_RECEIVE_MODE, server: transport.health.server }, "signal transport started");

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Bot } from "grammy";
@@ -14,6 +15,7 @@ import { DeliveryError, type Outgoing } from "../virtual/types.js";
 import { UpdateFactory, type VirtualUser } from "../virtual/updates.js";
 import { SignalClient, SignalError } from "./client.js";
 import { readEnvelope, type Incoming } from "./envelope.js";
+import { SignalHeld, type HeldReply } from "./held.js";
 import { SignalInbox } from "./inbox.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
 
@@ -36,6 +38,8 @@ export interface SignalOptions {
   inCase?: (chatId: number) => boolean;
   /** Told once per change, when the bot starts holding messages to that chat. */
   onSafetyNumberHeld?: (chatId: number) => void;
+  /** How long sending pauses after Signal's rate limit (default 60). */
+  rateLimitPauseSeconds?: number;
   /** Called when sending is paused by Signal's rate limit (with the captcha challenge tokens). */
   onRateLimited?(tokens: string[]): void;
 }
@@ -80,6 +84,13 @@ export class SignalTransport {
   readonly bot: Bot<BotContext>;
   readonly client: SignalClient;
   readonly #inbox: SignalInbox;
+  /** Replies held by a rate-limit pause, durably; while any wait, new ones queue behind them. */
+  readonly #heldReplies: SignalHeld;
+  #heldCount = 0;
+  #releaseTimer: NodeJS.Timeout | undefined;
+  #releasing: Promise<void> | undefined;
+  /** Set around broadcast calls: they are paced by their own runner, so a pause fails them instead of holding them. */
+  readonly #bulk = new AsyncLocalStorage<true>();
   readonly #choices = new ChoiceBook();
   readonly #updates = new UpdateFactory();
   readonly #chatKey: Buffer;
@@ -108,6 +119,7 @@ export class SignalTransport {
   constructor(private readonly deps: AppDeps, store: Store, keyring: Keyring, private readonly options: SignalOptions) {
     this.client = new SignalClient(options.apiUrl, options.number);
     this.#inbox = new SignalInbox(store.db, keyring, deps.now);
+    this.#heldReplies = new SignalHeld(store.db, keyring, deps.now);
     this.#chatKey = keyring.derive("signal-chat");
     const api = new VirtualBotApi((out) => this.#deliver(out));
     this.bot = createBot(deps, {
@@ -134,7 +146,7 @@ export class SignalTransport {
     });
     // A REST API that is briefly down, or rate-limits, is waited out rather than dropping replies.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
-    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: api.fetch });
+    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: (...args: Parameters<typeof api.fetch>) => this.#bulk.run(true, () => api.fetch(...args)) });
   }
 
   /** The numeric chat id grammY uses for a uuid: a keyed hash, stable across restarts. */
@@ -148,8 +160,9 @@ export class SignalTransport {
     const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
     const uuid = this.#uuids.get(chatId);
     if (!uuid) throw new DeliveryError(400, "Bad Request: chat not found");
+    const bulk = this.#bulk.getStore() === true;
     const paused = this.health.pausedUntil;
-    if (paused !== null && paused > this.deps.now() && out.type !== "typing") {
+    if (paused !== null && paused > this.deps.now() && out.type !== "typing" && (bulk || out.type === "delete")) {
       throw new DeliveryError(429, "Too Many Requests: sending to Signal is paused", Math.ceil((paused - this.deps.now()) / 1000));
     }
     try {
@@ -158,13 +171,10 @@ export class SignalTransport {
         case "edit": {
           this.#choices.remember(out.message);
           const file = out.message.file;
-          const timestamp = await this.#withTrust(uuid, chatId, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
-          this.#timestamps.set(`${chatId}:${out.message.messageId}`, timestamp);
-          return;
+          return await this.#sendOrHold(bulk, { uuid, chatId, messageId: out.message.messageId, text: renderWithChoices(out.message), ...(file ? { file } : {}) });
         }
         case "notice":
-          await this.#withTrust(uuid, chatId, () => this.client.send(uuid, out.text));
-          return;
+          return await this.#sendOrHold(bulk, { uuid, chatId, text: out.text });
         case "typing":
           await this.client.typing(uuid, true).catch(() => undefined);
           return;
@@ -177,6 +187,65 @@ export class SignalTransport {
       }
     } catch (error) {
       throw this.#translate(error);
+    }
+  }
+
+  async #send(reply: HeldReply): Promise<void> {
+    const timestamp = await this.#withTrust(reply.uuid, reply.chatId, () => this.client.send(reply.uuid, reply.text, reply.file ? [reply.file] : []));
+    if (reply.messageId !== undefined) this.#timestamps.set(`${reply.chatId}:${reply.messageId}`, timestamp);
+  }
+
+  #paused(): boolean {
+    return this.health.pausedUntil !== null && this.health.pausedUntil > this.deps.now();
+  }
+
+  /**
+   * Sends a reply, or during a rate-limit pause (or behind replies it held)
+   * stores it to send once the pause is over: the handler goes on as if sent,
+   * rather than waiting longer than anything retries or losing it.
+   */
+  async #sendOrHold(bulk: boolean, reply: HeldReply): Promise<void> {
+    if (!bulk && (this.#heldCount > 0 || this.#paused())) return this.#hold(reply);
+    try {
+      await this.#send(reply);
+    } catch (error) {
+      if (bulk || !(error instanceof SignalError) || error.kind !== "rate-limited") throw error;
+      this.#translate(error);
+      this.#hold(reply);
+    }
+  }
+
+  #hold(reply: HeldReply): void {
+    this.#heldReplies.hold(reply);
+    this.#heldCount++;
+    this.#scheduleRelease();
+  }
+
+  #scheduleRelease(delayMs = Math.max(0, (this.health.pausedUntil ?? 0) - this.deps.now())): void {
+    if (this.#releaseTimer || this.#releasing || !this.#running) return;
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined;
+      this.#releasing = this.#release().finally(() => (this.#releasing = undefined));
+    }, delayMs);
+  }
+
+  /** Sends the held replies in order; stops at the next pause, or while the server is down. */
+  async #release(): Promise<void> {
+    for (let next = this.#heldReplies.first(); next && this.#running; next = this.#heldReplies.first()) {
+      try {
+        await this.#send(next.reply);
+      } catch (error) {
+        const kind = error instanceof SignalError ? error.kind : "unavailable";
+        if (kind === "rate-limited") this.#translate(error);
+        if (kind === "rate-limited" || kind === "unavailable") {
+          this.#releasing = undefined;
+          return this.#scheduleRelease(kind === "unavailable" ? 5000 : undefined);
+        }
+        // Refused for good (the person left Signal, or their safety number is not trusted): it cannot go.
+        this.deps.log.warn({ kind }, "signal held reply dropped");
+      }
+      this.#heldReplies.drop(next.id);
+      this.#heldCount--;
     }
   }
 
@@ -218,9 +287,10 @@ export class SignalTransport {
     switch (error.kind) {
       case "rate-limited": {
         const first = this.health.pausedUntil === null || this.health.pausedUntil < this.deps.now();
-        this.health.pausedUntil = this.deps.now() + 60_000;
+        const seconds = this.options.rateLimitPauseSeconds ?? 60;
+        this.health.pausedUntil = this.deps.now() + seconds * 1000;
         if (first) this.options.onRateLimited?.(error.challengeTokens);
-        return new DeliveryError(429, "Too Many Requests: retry after 60", 60);
+        return new DeliveryError(429, `Too Many Requests: retry after ${seconds}`, seconds);
       }
       case "unregistered": return new DeliveryError(403, "Forbidden: user is deactivated");
       case "untrusted": return new DeliveryError(403, "Forbidden: the person's safety number changed");
@@ -314,6 +384,9 @@ export class SignalTransport {
     }
     await this.idle();
     this.#inbox.purge();
+    // Held by a pause before a restart: tried now (a pause still on holds them again).
+    this.#heldCount = this.#heldReplies.count();
+    if (this.#heldCount > 0) this.#scheduleRelease(0);
     if (this.options.mode === "websocket") {
       this.#unconnectedSince = this.deps.now();
       void this.#connect();
@@ -442,17 +515,25 @@ export class SignalTransport {
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#reconnect);
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
     this.#wake?.();
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.close();
     await this.#polling;
+    await this.#releasing;
     await this.idle();
   }
 
   /** Resolves once every envelope received so far is handled. */
   async idle(): Promise<void> {
     while (this.#queues.size > 0) await Promise.all(this.#queues.values());
+  }
+
+  /** Replies waiting for a rate-limit pause to end. */
+  get heldReplies(): number {
+    return this.#heldCount;
   }
 
   /** What `/health` shows of a loss window: none when polling; in WebSocket mode, time without a connection. */
