@@ -464,7 +464,7 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(desk.logs.text).not.toContain("secret words");
   });
 
-  it("accepts both reply shapes of /v2/send, and deletes messages remotely", async () => {
+  it("accepts both reply shapes of /v2/send, reads its errors as the recipients not reached, and deletes messages remotely", async () => {
     await start();
     fake.sendReply = "array";
     const p = person();
@@ -474,5 +474,8 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     const sent = await signal.bot.api.sendMessage(chatId, "to be deleted");
     await signal.bot.api.deleteMessage(chatId, sent.message_id);
     expect(fake.deleted).toEqual([{ recipient: p.uuid, timestamp: fake.sentTo(p.uuid).at(-1)!.timestamp }]);
+    // A recipient named in `errors` was not reached.
+    fake.failNext({ kind: "unregistered" }, p.uuid);
+    await expect(signal.bot.api.sendMessage(chatId, "are you there?")).rejects.toMatchObject({ error_code: 403 });
   });
 });

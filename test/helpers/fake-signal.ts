@@ -295,6 +295,10 @@ export class FakeSignal {
       if (failureAt >= 0) {
         const [{ failure }] = this.#failures.splice(failureAt, 1) as [{ failure: Failure }];
         if (failure.kind === "rate-limit") return reply(res, 429, { error: "Failed to send message due to rate limiting", challenge_tokens: ["chal-token-1"], account: number });
+        // Later commits answer 201 and name the recipients the message did not reach.
+        if (failure.kind === "unregistered" && this.sendReply === "array") {
+          return reply(res, 201, [{ timestamp: String(++this.#clock), errors: { recipients: [{ uuid: recipient, reason: "UNREGISTERED_FAILURE" }] } }]);
+        }
         if (failure.kind === "unregistered") return reply(res, 400, { error: `Failed to send message: ${recipient}: Unregistered user` });
         if (failure.kind === "untrusted") return reply(res, 400, { error: `Untrusted Identity for "${recipient}"` });
         return reply(res, 500, { error: "signal-cli is not responding" });

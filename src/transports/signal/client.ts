@@ -17,8 +17,17 @@ export class SignalError extends Error {
 
 interface SendResult {
   timestamp?: string | number;
-  errors?: unknown[];
+  /** Recipients the message did not reach, with signal-cli's reason (e.g. "UNREGISTERED_FAILURE"). */
+  errors?: { recipients?: { reason?: unknown }[] };
 }
+
+/** signal-cli's reasons for a recipient the message did not reach, in the transport's terms. */
+const FAILURES: Record<string, SignalErrorKind> = {
+  UNREGISTERED_FAILURE: "unregistered",
+  IDENTITY_FAILURE: "untrusted",
+  RATE_LIMIT_FAILURE: "rate-limited",
+  NETWORK_FAILURE: "unavailable",
+};
 
 export interface Attachment {
   mime: string;
@@ -93,8 +102,10 @@ export class SignalClient {
     // Older releases answer {timestamp}, newer ones [{timestamp, errors?}].
     const data = response.data as SendResult | SendResult[];
     const first = Array.isArray(data) ? data[0] : data;
-    if (Array.isArray(data) && first && Array.isArray(first.errors) && first.errors.length > 0) {
-      throw classify({ ...response, status: 400, data: { error: JSON.stringify(first.errors) } });
+    const reason = first?.errors?.recipients?.[0]?.reason;
+    if (reason !== undefined) {
+      const kind = FAILURES[String(reason)] ?? "rejected";
+      throw new SignalError(kind, kind === "rate-limited" ? 429 : 400);
     }
     return Number(first?.timestamp ?? Date.now());
   }
