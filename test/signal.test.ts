@@ -4,7 +4,7 @@ import { createI18n } from "../src/i18n/i18n.js";
 import { readEnvelope } from "../src/transports/signal/envelope.js";
 import { SignalInbox } from "../src/transports/signal/inbox.js";
 import { runSignal } from "../src/transports/signal/run.js";
-import type { SignalTransport } from "../src/transports/signal/transport.js";
+import { SignalModeError, type SignalTransport } from "../src/transports/signal/transport.js";
 import { runTelegram, type TelegramHandle } from "../src/transports/telegram.js";
 import { BOT_NUMBER, FakeSignal } from "./helpers/fake-signal.js";
 import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "./helpers/fake-telegram.js";
@@ -22,10 +22,22 @@ let desk: TestDesk;
 let signal: SignalTransport;
 let tg: TelegramHandle | undefined;
 
+/** Starts the bot; `SIGNAL_RECEIVE_MODE=websocket` also puts the fake in json-rpc mode. */
 async function start(env: Record<string, string> = {}, existing?: TestDesk): Promise<void> {
+  const websocket = env.SIGNAL_RECEIVE_MODE === "websocket";
+  if (websocket) fake.mode = "json-rpc";
   desk = existing ?? await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER, ...env });
   signal = await runSignal(desk.runtime);
-  await until(() => env.SIGNAL_RECEIVE_MODE === "poll" || fake.connections > 0);
+  const receives = fake.receiveQueries.length;
+  await until(() => (websocket ? fake.connections > 0 : fake.receiveQueries.length > receives));
+}
+
+const ws = { SIGNAL_RECEIVE_MODE: "websocket" };
+
+/** What an admin's /health says of Signal. */
+async function signalHealth(admin: SignalPerson): Promise<string> {
+  const [health] = await admin.send("/health");
+  return health!.split("\n").find((l) => l.startsWith("signal:"))!;
 }
 
 beforeEach(async () => {
@@ -58,7 +70,8 @@ async function onboard(p: SignalPerson, lang: "be" | "ru" | "en"): Promise<void>
   await p.press(t("privacy.agree"));
 }
 
-describe("Signal: the same bot through signal-cli-rest-api", () => {
+// Poll mode waits, as signal-cli does, for a second without envelopes before answering: about a second a message.
+describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }, () => {
   it("onboards with numbered choices, sets the disappearing timer and shows typing", async () => {
     await start({ ADMINS: "signal:+15555550123" });
     const p = person();
@@ -87,7 +100,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
   });
 
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
-    await start({ SIGNAL_RECEIVE_MODE: "poll" });
+    await start(ws);
     const p = person();
     await p.send("/start");
     await p.press("Русский");
@@ -102,7 +115,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
   });
 
   it("runs the intake with typed answers and numbered choices", async () => {
-    await start();
+    await start(ws);
     const p = person();
     await onboard(p, "en");
     await p.press(en("menu.intake"));
@@ -123,7 +136,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
   });
 
   it("hands a person on Signal to a volunteer on Telegram and the reverse, files included", async () => {
-    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:600" });
+    await start({ ...ws, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:600" });
     tg = await runTelegram(desk.runtime);
     const [invite] = await tgSay(600, "/invite");
     const code1 = /\/join (\w+)/.exec(invite!.text)![1]!;
@@ -190,16 +203,27 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     }
   });
 
-  it("loses no message and answers none twice across a dropped WebSocket", async () => {
-    await start();
+  it("reports a dropped json-rpc WebSocket and its loss window, reconnects, and answers a repeated envelope once", async () => {
+    await start({ ...ws, ADMINS: "signal:+15555550124" });
+    const admin = person();
+    fake.numbers.set(admin.uuid, "+15555550124");
+    expect(await signalHealth(admin)).toMatch(/mode=websocket, server=0\.100 json-rpc, connected=true, lossWindow=\d+\.\d s over 0 disconnects/);
     const p = person();
     await p.send("/start");
+    fake.down = true;
     fake.dropConnections();
-    await until(() => fake.connections === 0);
+    // What arrives while no WebSocket is open is dropped by the wrapper, as upstream does (#834, #537).
+    await until(() => !signal.health.connected);
+    fake.push(p.uuid, "English");
+    expect(fake.dropped).toHaveLength(1);
+    fake.down = false;
+    await until(() => fake.connections > 0);
+    expect(desk.logs.text).toContain("signal receive connection lost");
+    expect(await signalHealth(admin)).toMatch(/connected=true, lossWindow=\d+\.\d s over 1 disconnects, lastError=receive connection lost/);
+
     const target = signal.handled + 1;
     const { frame } = fake.incoming(p.uuid, "English");
-    fake.deliver(frame); // queued until the bot reconnects
-    await until(() => fake.connections > 0, 15_000);
+    fake.deliver(frame);
     await until(() => signal.handled >= target);
     await signal.idle();
     expect(p.messages.filter((m) => m === en("language.set"))).toHaveLength(1);
@@ -209,6 +233,105 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     await new Promise((r) => setTimeout(r, 200));
     await signal.idle();
     expect(p.messages.length).toBe(count);
+  });
+
+  it("polls losslessly: a question is answered during a continuous stream of other people's envelopes, nothing lost", { timeout: 60_000 }, async () => {
+    await start({ SIGNAL_POLL_MAX_MESSAGES: "5" });
+    const p = person();
+    const others = [randomUUID(), randomUUID(), randomUUID()];
+    // Typing and receipts from others, closer together than the 1 s a receive waits for quiet, for
+    // longer than the old client waited for an answer (poll seconds + 10 s): one receive would never end.
+    let streaming = true;
+    let sent = 0;
+    const stream = (async () => {
+      const end = Date.now() + 13_000;
+      while (Date.now() < end) {
+        const uuid = others[sent++ % others.length]!;
+        fake.deliver(JSON.stringify({ envelope: { sourceUuid: uuid, source: uuid, sourceDevice: 1, timestamp: 1000 + sent, typingMessage: { action: "STARTED", timestamp: 1000 + sent } }, account: BOT_NUMBER }));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      streaming = false;
+    })();
+    await new Promise((r) => setTimeout(r, 1500));
+    const [answer] = await p.send("kak udalit red notice");
+    expect(answer).toContain(ru("entries.ccf-deletion-request.a", { ns: "faq" }));
+    expect(streaming).toBe(true); // answered while the stream still ran
+    await stream;
+    await signal.stop();
+    expect(fake.lost).toEqual([]);
+    expect(fake.maxConcurrentReceives).toBe(1);
+    expect(fake.receiveQueries.every((q) => q.get("timeout") === "1" && q.get("max_messages") === "5")).toBe(true);
+  });
+
+  it("refuses to start against a server in the other mode, naming both, before receiving anything", async () => {
+    fake.mode = "json-rpc";
+    desk = await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER });
+    const poll = runSignal(desk.runtime);
+    await expect(poll).rejects.toBeInstanceOf(SignalModeError);
+    await expect(poll).rejects.toThrow(/SIGNAL_RECEIVE_MODE=poll needs signal-cli-rest-api in normal or native mode, but it runs in json-rpc mode/);
+    await desk.close();
+
+    fake.mode = "normal";
+    fake.push(randomUUID(), "hello");
+    desk = await createTestDesk({ SIGNAL_API_URL: fake.url, SIGNAL_NUMBER: BOT_NUMBER, ...ws });
+    await expect(runSignal(desk.runtime)).rejects.toThrow(/SIGNAL_RECEIVE_MODE=websocket needs signal-cli-rest-api in json-rpc mode, but it runs in normal mode/);
+    // Nothing was taken from the server: the message still waits there.
+    expect(fake.receiveQueries).toHaveLength(0);
+    expect(fake.lost).toEqual([]);
+  });
+
+  it("notices a WebSocket that silently stopped answering pings, reconnects and answers again", async () => {
+    await start({ ...ws, SIGNAL_HEARTBEAT_SECONDS: "1" });
+    const p = person();
+    await p.send("/start");
+    fake.silence();
+    expect(fake.connections).toBe(0);
+    await until(() => fake.connections > 0);
+    expect(desk.logs.text).toContain("signal receive connection stopped answering");
+    expect(signal.health.disconnects).toBe(1);
+    const [set] = await p.press("English");
+    expect(set).toBe(en("language.set"));
+  });
+
+  it("one person's slow send does not delay another person's reply", async () => {
+    await start(ws);
+    const slow = person();
+    const quick = person();
+    fake.slowSends.set(slow.uuid, 4000);
+    fake.push(slow.uuid, "/help");
+    fake.push(quick.uuid, "/help");
+    await until(() => quick.messages.length > 0);
+    expect(slow.messages).toHaveLength(0); // still being sent
+    await until(() => slow.messages.length > 0);
+    expect(slow.last()).toBe(quick.last());
+  });
+
+  it("holds replies during a rate-limit pause and sends them in order after it, across a restart too", async () => {
+    await start({ SIGNAL_RATE_LIMIT_PAUSE_SECONDS: "2" });
+    const p = person();
+    fake.failNext({ kind: "rate-limit" }, p.uuid);
+    expect(await p.send("/help")).toEqual([]);
+    expect(signal.heldReplies).toBe(1);
+    // Behind it, even for someone else: nothing overtakes what waits.
+    const q = person();
+    expect(await q.send("/help")).toEqual([]);
+    await until(() => signal.heldReplies === 0);
+    expect(p.messages).toEqual([en("help.text")]);
+    expect(q.messages).toEqual([en("help.text")]);
+
+    // Paused again, and the bot restarts before the pause is over: what it held is still sent.
+    fake.failNext({ kind: "rate-limit" }, p.uuid);
+    await p.send("/help");
+    await p.send("/start");
+    expect(p.messages).toHaveLength(1);
+    expect(signal.heldReplies).toBe(2);
+    await signal.stop();
+    desk = await desk.restart();
+    await start({}, desk);
+    await until(() => p.messages.length === 3);
+    expect(p.messages[1]).toBe(en("help.text"));
+    expect(p.messages[2]).toContain(en("language.choose"));
+    expect(desk.count("signal_held")).toBe(0);
   });
 
   it("after a restart, handles what a crash left stored, once, and ignores envelopes seen before", async () => {
@@ -244,7 +367,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
   });
 
   it("holds messages to a person in a case whose safety number changed, tells the volunteer, and sends them once the volunteer confirms", async () => {
-    await start({ TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:610" });
+    await start({ ...ws, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, ADMINS: "telegram:610" });
     tg = await runTelegram(desk.runtime);
     const [invite] = await tgSay(610, "/invite");
     await tgSay(611, `/join ${/\/join (\w+)/.exec(invite!.text)![1]!}`);
@@ -315,7 +438,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
       await telegram.until(() => telegram.sentTo(700).some((m) => m.text.startsWith(en("health.title"))));
       return telegram.sentTo(700).filter((m) => m.text.startsWith(en("health.title")));
     })();
-    expect(health!.text).toMatch(/signal: connected=true, lastError=rate-limited, pausedUntil=\d{4}-/);
+    expect(health!.text).toMatch(/signal: mode=poll, server=0\.100 normal, connected=true, lossWindow=none, lastError=rate-limited, pausedUntil=\d{4}-/);
   });
 
   it("ignores receipts, typing, sync, stories, calls and groups, and logs undecryptable envelopes without content", async () => {
@@ -341,7 +464,7 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     expect(desk.logs.text).not.toContain("secret words");
   });
 
-  it("accepts both reply shapes of /v2/send, and deletes messages remotely", async () => {
+  it("accepts both reply shapes of /v2/send, reads its errors as the recipients not reached, and deletes messages remotely", async () => {
     await start();
     fake.sendReply = "array";
     const p = person();
@@ -351,5 +474,8 @@ describe("Signal: the same bot through signal-cli-rest-api", () => {
     const sent = await signal.bot.api.sendMessage(chatId, "to be deleted");
     await signal.bot.api.deleteMessage(chatId, sent.message_id);
     expect(fake.deleted).toEqual([{ recipient: p.uuid, timestamp: fake.sentTo(p.uuid).at(-1)!.timestamp }]);
+    // A recipient named in `errors` was not reached.
+    fake.failNext({ kind: "unregistered" }, p.uuid);
+    await expect(signal.bot.api.sendMessage(chatId, "are you there?")).rejects.toMatchObject({ error_code: 403 });
   });
 });

@@ -53,8 +53,15 @@ const schema = z
     WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     SIGNAL_API_URL: optional(z.url({ protocol: /^https?$/, message: "must be the http(s) URL of signal-cli-rest-api" }).transform((u) => u.replace(/\/+$/, ""))),
     SIGNAL_NUMBER: optional(z.string().regex(/^\+\d{6,16}$/, "must be the bot's number in international format, e.g. +4915…")),
-    SIGNAL_RECEIVE_MODE: z.enum(["websocket", "poll"]).default("websocket"),
-    SIGNAL_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+    /** `poll` (normal/native mode) loses nothing; `websocket` (json-rpc mode) is faster but drops what arrives while disconnected. */
+    SIGNAL_RECEIVE_MODE: z.enum(["websocket", "poll"]).default("poll"),
+    /** Seconds without an envelope after which a receive returns (`signal-cli receive -t`): a reply waits this long at least. */
+    SIGNAL_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(1),
+    /** Envelopes after which a receive returns even while more keep coming. */
+    SIGNAL_POLL_MAX_MESSAGES: z.coerce.number().int().min(1).max(1000).default(10),
+    SIGNAL_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    /** How long sending to Signal pauses after a rate limit; replies meanwhile are held and sent after. */
+    SIGNAL_RATE_LIMIT_PAUSE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     SIGNAL_DISAPPEARING_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(7 * 24 * 3600),
     /**
      * A person's changed safety number: `hold` (default) keeps messages to someone with an

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { RowIntegrity } from "../crypto/integrity.js";
 import { open, seal, type Keyring } from "../crypto/keyring.js";
 import { RotationError } from "./rotate.js";
+import { heldPlace } from "../transports/signal/held.js";
 
 export interface RekeyReport {
   people: number;
@@ -110,6 +111,12 @@ export function rekeyAll(sqlite: Database.Database, current: Keyring, next: Keyr
     for (const e of all<{ key: Buffer; envelope: Buffer }>("SELECT key, envelope FROM signal_inbox WHERE envelope IS NOT NULL")) {
       const place = `signal_inbox:${e.key.toString("hex")}`;
       run("UPDATE signal_inbox SET envelope = ? WHERE key = ?", reseal(oldInbox, newInbox, e.envelope, place), e.key);
+    }
+    // Signal replies held by a rate-limit pause, likewise.
+    const oldHeld = current.derive("signal-held");
+    const newHeld = next.derive("signal-held");
+    for (const h of all<{ id: number; payload: Buffer }>("SELECT id, payload FROM signal_held")) {
+      run("UPDATE signal_held SET payload = ? WHERE id = ?", reseal(oldHeld, newHeld, h.payload, heldPlace(h.id)), h.id);
     }
     run("UPDATE meta SET value = ? WHERE key = 'index_key'", newIndex);
     run("UPDATE meta SET value = ? WHERE key = 'key_check'", next.checkValue());

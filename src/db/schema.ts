@@ -136,6 +136,16 @@ export const signalInbox = sqliteTable("signal_inbox", {
 }, (t) => [index("signal_inbox_handled").on(t.handledAt)]);
 
 /**
+ * Replies to Signal held during a rate-limit pause, sent in order once it
+ * ends: recipient and content sealed together, deleted once sent.
+ */
+export const signalHeld = sqliteTable("signal_held", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  payload: blob("payload", { mode: "buffer" }).notNull(),
+  heldAt: integer("held_at").notNull(),
+});
+
+/**
  * Telegram update ids already taken up, so an update Telegram sends again (a
  * webhook call that got no answer, a batch fetched just before a crash) is not
  * handled twice. Only the counter is kept, for a day (Telegram keeps updates

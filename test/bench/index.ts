@@ -5,6 +5,7 @@
 import { cpus, totalmem } from "node:os";
 import { benchBroadcast } from "./broadcast.js";
 import { benchMatcher } from "./matcher.js";
+import { benchSignal } from "./signal.js";
 import { benchFaq, benchIntake, benchStartup } from "./stack.js";
 
 const rows: [string, string, string][] = [];
@@ -31,6 +32,10 @@ row(`memory, ${intake.stored} stored people mid-intake`, `RSS at rest ${intake.s
 
 const startup = await benchStartup();
 row(`start-up to first answer, ${startup.contacts} contacts`, ms(startup.milliseconds), "< 1,500 ms");
+
+const signal = await benchSignal();
+row(`Signal reply, poll mode (SIGNAL_POLL_SECONDS=1, ${signal.startupMs} ms signal-cli start), idle`, `p50 ${ms(signal.idleP50)}, p99 ${ms(signal.idleP99)}`, "≈ 1 s + start");
+row("Signal reply, poll mode, others typing every 200 ms", `p50 ${ms(signal.streamP50)}, p99 ${ms(signal.streamP99)}; ${signal.lost} envelopes lost`, "0 lost");
 
 const broadcast = await benchBroadcast();
 row("broadcast 20,000 at 1,000/s with one SIGKILL", `time/ideal ${broadcast.ratio.toFixed(3)} (${broadcast.seconds.toFixed(2)} s, restart ${broadcast.restartSeconds.toFixed(2)} s)`, "≤ 1.05");

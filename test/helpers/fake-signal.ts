@@ -34,12 +34,23 @@ function reply(res: ServerResponse, status: number, body?: unknown, type = "appl
   res.writeHead(status, { "content-type": type }).end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
 }
 
+export type FakeMode = "normal" | "native" | "json-rpc";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /**
  * signal-cli-rest-api as the bot sees it, on 127.0.0.1: json-rpc mode's
  * receive WebSocket or normal mode's receive polling, `/v2/send` with either
  * reply shape, typing, remote delete, contacts, identities, attachments and
  * health, and the API's error bodies: 400 `{"error"}`, 429 with
  * `challenge_tokens`.
+ *
+ * Receiving follows the real thing. Normal/native mode runs `signal-cli
+ * receive -t T --max-messages N` per call, one at a time per account: it
+ * takes (acknowledges) each envelope as it comes, returns after T seconds
+ * without one or at N, and a batch whose caller has gone is lost. json-rpc
+ * mode pushes each envelope to the WebSockets connected at that moment and
+ * drops it when there is none.
  */
 export class FakeSignal {
   readonly sent: SignalSent[] = [];
@@ -54,13 +65,41 @@ export class FakeSignal {
   /** "object" answers `{timestamp}` like release 0.100; "array" like later commits. */
   sendReply: "object" | "array" = "object";
   #server: Server | undefined;
-  #wss = new WebSocketServer({ noServer: true });
+  #wss = new WebSocketServer({ noServer: true, autoPong: false });
   #sockets = new Set<WebSocket>();
   #queued: string[] = [];
   #failures: { recipient?: string; failure: Failure }[] = [];
   #clock = Date.now();
   #pollWaiters: (() => void)[] = [];
+  /** One receive per account at a time, as signal-cli's lock on its data folder. */
+  #lock: Promise<void> = Promise.resolve();
+  #stopped = false;
   down = false;
+  /** What `/v1/about` reports; the receive endpoint behaves accordingly. */
+  mode: FakeMode;
+  /** The start of each signal-cli process in normal/native mode (the JVM's, in normal mode). */
+  startupMs: number;
+  /** signal-cli-rest-api's `SIGNAL_CLI_CMD_TIMEOUT`: a command running longer is killed. */
+  commandTimeoutMs = 120_000;
+  /** Envelopes signal-cli took but nobody got: written to a caller that had gone, or a killed receive. */
+  readonly lost: string[] = [];
+  /** Envelopes json-rpc mode dropped because no WebSocket was connected. */
+  readonly dropped: string[] = [];
+  /** Receives served, and the most at once. */
+  receives = 0;
+  #receiving = 0;
+  maxConcurrentReceives = 0;
+  /** Query strings of the receive calls, for checking what the bot asked for. */
+  readonly receiveQueries: URLSearchParams[] = [];
+  /** Sockets that stopped answering (a half-open connection): nothing reaches them, pings go unanswered. */
+  readonly #silent = new Set<WebSocket>();
+  /** Delays `/v2/send` to a recipient, as a slow network or server would. */
+  readonly slowSends = new Map<string, number>();
+
+  constructor(options: { mode?: FakeMode; startupMs?: number } = {}) {
+    this.mode = options.mode ?? "normal";
+    this.startupMs = options.startupMs ?? 0;
+  }
 
   get url(): string {
     const { port } = this.#server!.address() as AddressInfo;
@@ -76,10 +115,21 @@ export class FakeSignal {
         socket.destroy();
         return;
       }
+      if (this.mode !== "json-rpc") {
+        // Normal mode has no WebSocket: the GET runs a receive and answers it as plain HTTP, so what it took is lost.
+        this.lost.push(...this.#queued.splice(0));
+        socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\n[]");
+        return;
+      }
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         this.#sockets.add(ws);
-        ws.on("close", () => this.#sockets.delete(ws));
-        this.#flush();
+        ws.on("ping", (data) => {
+          if (!this.#silent.has(ws)) ws.pong(data);
+        });
+        ws.on("close", () => {
+          this.#sockets.delete(ws);
+          this.#silent.delete(ws);
+        });
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(port, "127.0.0.1", resolve));
@@ -87,6 +137,7 @@ export class FakeSignal {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     for (const ws of this.#sockets) ws.terminate();
     this.#pollWaiters.splice(0).forEach((w) => w());
     this.#server?.closeAllConnections();
@@ -98,8 +149,14 @@ export class FakeSignal {
     for (const ws of this.#sockets) ws.terminate();
   }
 
+  /** Makes every open receive WebSocket silently dead: still open, but nothing passes either way. */
+  silence(): void {
+    for (const ws of this.#sockets) this.#silent.add(ws);
+  }
+
+  /** Open receive WebSockets that still answer. */
   get connections(): number {
-    return this.#sockets.size;
+    return this.#sockets.size - this.#silent.size;
   }
 
   failNext(failure: Failure, recipient?: string): void {
@@ -128,7 +185,7 @@ export class FakeSignal {
     return { frame, timestamp };
   }
 
-  /** Delivers a raw item to the bot (now, or when it next connects or polls). */
+  /** An envelope reaches the account: normal mode holds it for the next receive; json-rpc mode pushes it to the WebSockets open now, or drops it. */
   deliver(frame: string): void {
     this.#queued.push(frame);
     this.#flush();
@@ -143,9 +200,68 @@ export class FakeSignal {
 
   #flush(): void {
     this.#pollWaiters.splice(0).forEach((w) => w());
-    if (this.#sockets.size === 0) return;
-    const [socket] = this.#sockets;
-    for (const frame of this.#queued.splice(0)) socket!.send(frame);
+    if (this.mode !== "json-rpc") return;
+    const live = [...this.#sockets];
+    for (const frame of this.#queued.splice(0)) {
+      // A silent socket takes the frame into a connection nobody reads: lost all the same.
+      if (live.every((ws) => this.#silent.has(ws))) this.dropped.push(frame);
+      for (const ws of live) if (!this.#silent.has(ws)) ws.send(frame);
+    }
+  }
+
+  /** The next envelope, taken from the queue; undefined after `ms` without one. */
+  async #next(ms: number): Promise<string | undefined> {
+    if (this.#queued.length === 0 && ms > 0 && !this.#stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        this.#pollWaiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+    return this.#queued.shift();
+  }
+
+  /** Normal/native mode's receive: one `signal-cli receive` behind the account's lock. */
+  async #receive(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.receiveQueries.push(url.searchParams);
+    const quiet = Number(url.searchParams.get("timeout") ?? "1");
+    const max = Number(url.searchParams.get("max_messages") ?? "0");
+    if (!Number.isInteger(quiet)) return reply(res, 400, { error: "Couldn't process request - timeout needs to be numeric!" });
+    if (!Number.isInteger(max)) return reply(res, 400, { error: "Couldn't process request - max_messages needs to be numeric!" });
+    const previous = this.#lock;
+    let release!: () => void;
+    this.#lock = new Promise((r) => (release = r));
+    await previous;
+    this.#receiving++;
+    this.maxConcurrentReceives = Math.max(this.maxConcurrentReceives, this.#receiving);
+    try {
+      const killAt = Date.now() + this.commandTimeoutMs;
+      await sleep(this.startupMs);
+      const batch: string[] = [];
+      while (!this.#stopped) {
+        const left = killAt - Date.now();
+        if (left <= 0) {
+          this.lost.push(...batch);
+          return reply(res, 400, { error: "process killed as timeout reached" });
+        }
+        const frame = await this.#next(Math.min(quiet * 1000, left));
+        if (frame === undefined) {
+          if (Date.now() < killAt) break;
+          continue;
+        }
+        batch.push(frame);
+        if (max > 0 && batch.length >= max) break;
+      }
+      this.receives++;
+      if (res.destroyed || req.socket.destroyed) {
+        this.lost.push(...batch);
+        return;
+      }
+      // Normal mode answers an array as text/plain.
+      return reply(res, 200, `[${batch.join(",")}]`, "text/plain; charset=utf-8");
+    } finally {
+      this.#receiving--;
+      release();
+    }
   }
 
   sentTo(recipient: string): SignalSent[] {
@@ -163,17 +279,10 @@ export class FakeSignal {
     const number = BOT_NUMBER;
 
     if (method === "GET" && path === "/v1/health") return reply(res, 204);
-    if (method === "GET" && path === "/v1/about") return reply(res, 200, { versions: ["v1", "v2"], build: 2, mode: "json-rpc", version: "0.100" });
+    if (method === "GET" && path === "/v1/about") return reply(res, 200, { versions: ["v1", "v2"], build: 2, mode: this.mode, version: "0.100", capabilities: { v2_send: ["quotes", "mentions"] } });
     if (method === "GET" && path === `/v1/receive/${number}`) {
-      if (this.#queued.length === 0) {
-        const timeout = Math.min(Number(url.searchParams.get("timeout") ?? "1"), 1) * 1000;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeout);
-          this.#pollWaiters.push(() => { clearTimeout(timer); resolve(); });
-        });
-      }
-      // Normal mode answers an array as text/plain.
-      return reply(res, 200, `[${this.#queued.splice(0).join(",")}]`, "text/plain; charset=utf-8");
+      if (this.mode === "json-rpc") return reply(res, 400, { error: "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header" });
+      return this.#receive(url, req, res);
     }
     if (method === "POST" && path === "/v2/send") {
       const body = await readJson(req);
@@ -186,6 +295,10 @@ export class FakeSignal {
       if (failureAt >= 0) {
         const [{ failure }] = this.#failures.splice(failureAt, 1) as [{ failure: Failure }];
         if (failure.kind === "rate-limit") return reply(res, 429, { error: "Failed to send message due to rate limiting", challenge_tokens: ["chal-token-1"], account: number });
+        // Later commits answer 201 and name the recipients the message did not reach.
+        if (failure.kind === "unregistered" && this.sendReply === "array") {
+          return reply(res, 201, [{ timestamp: String(++this.#clock), errors: { recipients: [{ uuid: recipient, reason: "UNREGISTERED_FAILURE" }] } }]);
+        }
         if (failure.kind === "unregistered") return reply(res, 400, { error: `Failed to send message: ${recipient}: Unregistered user` });
         if (failure.kind === "untrusted") return reply(res, 400, { error: `Untrusted Identity for "${recipient}"` });
         return reply(res, 500, { error: "signal-cli is not responding" });
@@ -194,6 +307,8 @@ export class FakeSignal {
         const match = /^data:([^;]+);(?:filename=([^;]+);)?base64,(.*)$/s.exec(String(a));
         return { mime: match?.[1] ?? "application/octet-stream", name: match?.[2] ?? "attachment", bytes: Buffer.from(match?.[3] ?? String(a), "base64") };
       });
+      const slow = this.slowSends.get(recipient);
+      if (slow) await sleep(slow);
       const timestamp = ++this.#clock;
       this.sent.push({ recipient, message: String(body.message ?? ""), attachments, timestamp });
       return reply(res, 201, this.sendReply === "array" ? [{ timestamp: String(timestamp) }] : { timestamp: String(timestamp) });

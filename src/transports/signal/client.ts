@@ -17,13 +17,37 @@ export class SignalError extends Error {
 
 interface SendResult {
   timestamp?: string | number;
-  errors?: unknown[];
+  /** Recipients the message did not reach, with signal-cli's reason (e.g. "UNREGISTERED_FAILURE"). */
+  errors?: { recipients?: { reason?: unknown }[] };
 }
+
+/** signal-cli's reasons for a recipient the message did not reach, in the transport's terms. */
+const FAILURES: Record<string, SignalErrorKind> = {
+  UNREGISTERED_FAILURE: "unregistered",
+  IDENTITY_FAILURE: "untrusted",
+  RATE_LIMIT_FAILURE: "rate-limited",
+  NETWORK_FAILURE: "unavailable",
+};
 
 export interface Attachment {
   mime: string;
   name: string;
   bytes: Uint8Array;
+}
+
+/** signal-cli-rest-api's default `SIGNAL_CLI_CMD_TIMEOUT`: it kills a command that runs longer. */
+export const SERVER_COMMAND_SECONDS = 120;
+
+/** How long a receive call is given: past the longest receive and past the server's own limit. */
+export function receiveWaitMs(quietSeconds: number, maxMessages: number): number {
+  return (Math.max(SERVER_COMMAND_SECONDS, (maxMessages + 1) * quietSeconds) + 30) * 1000;
+}
+
+/** What `/v1/about` says of the server. */
+export interface About {
+  /** "normal", "native" or "json-rpc". */
+  mode: string;
+  version: string;
 }
 
 function classify(response: AxiosResponse): SignalError {
@@ -78,17 +102,26 @@ export class SignalClient {
     // Older releases answer {timestamp}, newer ones [{timestamp, errors?}].
     const data = response.data as SendResult | SendResult[];
     const first = Array.isArray(data) ? data[0] : data;
-    if (Array.isArray(data) && first && Array.isArray(first.errors) && first.errors.length > 0) {
-      throw classify({ ...response, status: 400, data: { error: JSON.stringify(first.errors) } });
+    const reason = first?.errors?.recipients?.[0]?.reason;
+    if (reason !== undefined) {
+      const kind = FAILURES[String(reason)] ?? "rejected";
+      throw new SignalError(kind, kind === "rate-limited" ? 429 : 400);
     }
     return Number(first?.timestamp ?? Date.now());
   }
 
-  /** Normal/native mode: waits up to `timeoutSeconds` and returns what arrived. */
-  async receive(timeoutSeconds: number): Promise<unknown[]> {
+  /**
+   * Normal/native mode: one `signal-cli receive -t quietSeconds --max-messages
+   * maxMessages`. It returns after `quietSeconds` without an envelope, or
+   * once `maxMessages` have come, so under a steady stream it can run for
+   * about `maxMessages × quietSeconds`. signal-cli acknowledges envelopes as it
+   * reads them: a call given up before the answer loses them, so the wait
+   * outlives both that and the REST API's own limit on a command.
+   */
+  async receive(quietSeconds: number, maxMessages: number): Promise<unknown[]> {
     const response = await this.#call(this.#http.get(this.#path("/v1/receive"), {
-      params: { timeout: timeoutSeconds },
-      timeout: (timeoutSeconds + 10) * 1000,
+      params: { timeout: quietSeconds, max_messages: maxMessages },
+      timeout: receiveWaitMs(quietSeconds, maxMessages),
       responseType: "text",
       transformResponse: (raw: string) => raw,
     }));
@@ -96,6 +129,12 @@ export class SignalClient {
     if (!text) return [];
     const parsed = JSON.parse(text) as unknown;
     return Array.isArray(parsed) ? parsed : [parsed];
+  }
+
+  async about(): Promise<About> {
+    const { data } = await this.#call(this.#http.get("/v1/about"));
+    const body = (data ?? {}) as { mode?: unknown; version?: unknown };
+    return { mode: typeof body.mode === "string" ? body.mode : "unknown", version: typeof body.version === "string" ? body.version : "unknown" };
   }
 
   /** The WebSocket address of json-rpc mode. */

@@ -13,6 +13,9 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
     number: SIGNAL_NUMBER,
     mode: deps.config.SIGNAL_RECEIVE_MODE,
     pollSeconds: deps.config.SIGNAL_POLL_SECONDS,
+    pollMaxMessages: deps.config.SIGNAL_POLL_MAX_MESSAGES,
+    heartbeatSeconds: deps.config.SIGNAL_HEARTBEAT_SECONDS,
+    rateLimitPauseSeconds: deps.config.SIGNAL_RATE_LIMIT_PAUSE_SECONDS,
     disappearingSeconds: deps.config.SIGNAL_DISAPPEARING_SECONDS,
     newSafetyNumbers: deps.config.SIGNAL_NEW_SAFETY_NUMBERS,
     inCase: (chatId) => deps.desk.inCase(address(chatId)),
@@ -23,12 +26,16 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
     },
   });
   deps.health.set("signal", () => ({
+    mode: deps.config.SIGNAL_RECEIVE_MODE,
+    server: transport.health.server,
     connected: transport.health.connected,
+    lossWindow: transport.lossWindow(),
     lastError: transport.health.lastError,
     pausedUntil: transport.health.pausedUntil === null ? null : new Date(transport.health.pausedUntil).toISOString(),
     pendingEnvelopes: transport.health.pendingEnvelopes,
+    heldReplies: transport.heldReplies,
   }));
   await transport.start();
-  deps.log.info({ mode: deps.config.SIGNAL_RECEIVE_MODE }, "signal transport started");
+  deps.log.info({ mode: deps.config.SIGNAL_RECEIVE_MODE, server: transport.health.server }, "signal transport started");
   return transport;
 }

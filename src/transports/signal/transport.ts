@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Bot } from "grammy";
@@ -14,6 +15,7 @@ import { DeliveryError, type Outgoing } from "../virtual/types.js";
 import { UpdateFactory, type VirtualUser } from "../virtual/updates.js";
 import { SignalClient, SignalError } from "./client.js";
 import { readEnvelope, type Incoming } from "./envelope.js";
+import { SignalHeld, type HeldReply } from "./held.js";
 import { SignalInbox } from "./inbox.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
 
@@ -21,7 +23,12 @@ export interface SignalOptions {
   apiUrl: string;
   number: string;
   mode: "websocket" | "poll";
+  /** Poll mode: seconds without an envelope after which a receive returns (`signal-cli receive -t`). */
   pollSeconds: number;
+  /** Poll mode: envelopes after which a receive returns anyway (`--max-messages`). */
+  pollMaxMessages: number;
+  /** WebSocket mode: seconds between pings; a ping unanswered by the next one drops the connection. */
+  heartbeatSeconds?: number;
   /** Disappearing-messages timer set on each chat (0 leaves it alone). */
   disappearingSeconds: number;
   /** Accept a person's new safety number and send anyway, or refuse. */
@@ -31,18 +38,40 @@ export interface SignalOptions {
   inCase?: (chatId: number) => boolean;
   /** Told once per change, when the bot starts holding messages to that chat. */
   onSafetyNumberHeld?: (chatId: number) => void;
+  /** How long sending pauses after Signal's rate limit (default 60). */
+  rateLimitPauseSeconds?: number;
   /** Called when sending is paused by Signal's rate limit (with the captcha challenge tokens). */
   onRateLimited?(tokens: string[]): void;
 }
 
 export interface SignalHealth {
+  /** What `/v1/about` said: version and mode. */
+  server: string | null;
   connected: boolean;
   lastError: string | null;
   pausedUntil: number | null;
   pendingEnvelopes: number;
+  /** WebSocket mode: connections lost since start. */
+  disconnects: number;
+  /** WebSocket mode: time without a connection since start, during which json-rpc mode drops what arrives. */
+  unconnectedMs: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** First wait before reconnecting or receiving again after a failure; doubles up to MAX_BACKOFF_MS. */
+const FIRST_BACKOFF_MS = 200;
+/** Handling this far behind, poll mode waits before taking more from signal-cli. */
+const MAX_PENDING = 1000;
+
+/** The server runs in a mode the configured receive mode cannot use. */
+export class SignalModeError extends Error {
+  override name = "SignalModeError";
+  constructor(readonly wanted: SignalOptions["mode"], readonly serverMode: string) {
+    super(wanted === "websocket"
+      ? `SIGNAL_RECEIVE_MODE=websocket needs signal-cli-rest-api in json-rpc mode, but it runs in ${serverMode} mode: set SIGNAL_RECEIVE_MODE=poll, or MODE=json-rpc on the server`
+      : `SIGNAL_RECEIVE_MODE=poll needs signal-cli-rest-api in normal or native mode, but it runs in ${serverMode} mode: set SIGNAL_RECEIVE_MODE=websocket, or MODE=native on the server`);
+  }
+}
 
 /**
  * The bot on Signal through signal-cli-rest-api. Envelopes are stored before
@@ -55,6 +84,13 @@ export class SignalTransport {
   readonly bot: Bot<BotContext>;
   readonly client: SignalClient;
   readonly #inbox: SignalInbox;
+  /** Replies held by a rate-limit pause, durably; while any wait, new ones queue behind them. */
+  readonly #heldReplies: SignalHeld;
+  #heldCount = 0;
+  #releaseTimer: NodeJS.Timeout | undefined;
+  #releasing: Promise<void> | undefined;
+  /** Set around broadcast calls: they are paced by their own runner, so a pause fails them instead of holding them. */
+  readonly #bulk = new AsyncLocalStorage<true>();
   readonly #choices = new ChoiceBook();
   readonly #updates = new UpdateFactory();
   readonly #chatKey: Buffer;
@@ -66,16 +102,24 @@ export class SignalTransport {
   readonly #claimed = new Set<string>();
   #socket: WebSocket | undefined;
   #running = false;
-  #queue: Promise<void> = Promise.resolve();
-  #backoff = 1000;
+  /** One queue per person: someone slow to answer holds up only themselves. */
+  readonly #queues = new Map<number, Promise<void>>();
+  #backoff = FIRST_BACKOFF_MS;
   #reconnect: NodeJS.Timeout | undefined;
+  /** The receive in progress in poll mode; `stop` waits for it rather than abandon what it carries. */
+  #polling: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #serverChecked = false;
+  /** Since when WebSocket mode has had no connection. */
+  #unconnectedSince: number | null = null;
   /** Envelopes handled since start, for tests and `/health`. */
   handled = 0;
-  readonly health: SignalHealth = { connected: false, lastError: null, pausedUntil: null, pendingEnvelopes: 0 };
+  readonly health: SignalHealth = { server: null, connected: false, lastError: null, pausedUntil: null, pendingEnvelopes: 0, disconnects: 0, unconnectedMs: 0 };
 
   constructor(private readonly deps: AppDeps, store: Store, keyring: Keyring, private readonly options: SignalOptions) {
     this.client = new SignalClient(options.apiUrl, options.number);
     this.#inbox = new SignalInbox(store.db, keyring, deps.now);
+    this.#heldReplies = new SignalHeld(store.db, keyring, deps.now);
     this.#chatKey = keyring.derive("signal-chat");
     const api = new VirtualBotApi((out) => this.#deliver(out));
     this.bot = createBot(deps, {
@@ -102,7 +146,7 @@ export class SignalTransport {
     });
     // A REST API that is briefly down, or rate-limits, is waited out rather than dropping replies.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
-    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: api.fetch });
+    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: (...args: Parameters<typeof api.fetch>) => this.#bulk.run(true, () => api.fetch(...args)) });
   }
 
   /** The numeric chat id grammY uses for a uuid: a keyed hash, stable across restarts. */
@@ -116,8 +160,9 @@ export class SignalTransport {
     const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
     const uuid = this.#uuids.get(chatId);
     if (!uuid) throw new DeliveryError(400, "Bad Request: chat not found");
+    const bulk = this.#bulk.getStore() === true;
     const paused = this.health.pausedUntil;
-    if (paused !== null && paused > this.deps.now() && out.type !== "typing") {
+    if (paused !== null && paused > this.deps.now() && out.type !== "typing" && (bulk || out.type === "delete")) {
       throw new DeliveryError(429, "Too Many Requests: sending to Signal is paused", Math.ceil((paused - this.deps.now()) / 1000));
     }
     try {
@@ -126,13 +171,10 @@ export class SignalTransport {
         case "edit": {
           this.#choices.remember(out.message);
           const file = out.message.file;
-          const timestamp = await this.#withTrust(uuid, chatId, () => this.client.send(uuid, renderWithChoices(out.message), file ? [file] : []));
-          this.#timestamps.set(`${chatId}:${out.message.messageId}`, timestamp);
-          return;
+          return await this.#sendOrHold(bulk, { uuid, chatId, messageId: out.message.messageId, text: renderWithChoices(out.message), ...(file ? { file } : {}) });
         }
         case "notice":
-          await this.#withTrust(uuid, chatId, () => this.client.send(uuid, out.text));
-          return;
+          return await this.#sendOrHold(bulk, { uuid, chatId, text: out.text });
         case "typing":
           await this.client.typing(uuid, true).catch(() => undefined);
           return;
@@ -145,6 +187,65 @@ export class SignalTransport {
       }
     } catch (error) {
       throw this.#translate(error);
+    }
+  }
+
+  async #send(reply: HeldReply): Promise<void> {
+    const timestamp = await this.#withTrust(reply.uuid, reply.chatId, () => this.client.send(reply.uuid, reply.text, reply.file ? [reply.file] : []));
+    if (reply.messageId !== undefined) this.#timestamps.set(`${reply.chatId}:${reply.messageId}`, timestamp);
+  }
+
+  #paused(): boolean {
+    return this.health.pausedUntil !== null && this.health.pausedUntil > this.deps.now();
+  }
+
+  /**
+   * Sends a reply, or during a rate-limit pause (or behind replies it held)
+   * stores it to send once the pause is over: the handler goes on as if sent,
+   * rather than waiting longer than anything retries or losing it.
+   */
+  async #sendOrHold(bulk: boolean, reply: HeldReply): Promise<void> {
+    if (!bulk && (this.#heldCount > 0 || this.#paused())) return this.#hold(reply);
+    try {
+      await this.#send(reply);
+    } catch (error) {
+      if (bulk || !(error instanceof SignalError) || error.kind !== "rate-limited") throw error;
+      this.#translate(error);
+      this.#hold(reply);
+    }
+  }
+
+  #hold(reply: HeldReply): void {
+    this.#heldReplies.hold(reply);
+    this.#heldCount++;
+    this.#scheduleRelease();
+  }
+
+  #scheduleRelease(delayMs = Math.max(0, (this.health.pausedUntil ?? 0) - this.deps.now())): void {
+    if (this.#releaseTimer || this.#releasing || !this.#running) return;
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined;
+      this.#releasing = this.#release().finally(() => (this.#releasing = undefined));
+    }, delayMs);
+  }
+
+  /** Sends the held replies in order; stops at the next pause, or while the server is down. */
+  async #release(): Promise<void> {
+    for (let next = this.#heldReplies.first(); next && this.#running; next = this.#heldReplies.first()) {
+      try {
+        await this.#send(next.reply);
+      } catch (error) {
+        const kind = error instanceof SignalError ? error.kind : "unavailable";
+        if (kind === "rate-limited") this.#translate(error);
+        if (kind === "rate-limited" || kind === "unavailable") {
+          this.#releasing = undefined;
+          return this.#scheduleRelease(kind === "unavailable" ? 5000 : undefined);
+        }
+        // Refused for good (the person left Signal, or their safety number is not trusted): it cannot go.
+        this.deps.log.warn({ kind }, "signal held reply dropped");
+      }
+      this.#heldReplies.drop(next.id);
+      this.#heldCount--;
     }
   }
 
@@ -186,9 +287,10 @@ export class SignalTransport {
     switch (error.kind) {
       case "rate-limited": {
         const first = this.health.pausedUntil === null || this.health.pausedUntil < this.deps.now();
-        this.health.pausedUntil = this.deps.now() + 60_000;
+        const seconds = this.options.rateLimitPauseSeconds ?? 60;
+        this.health.pausedUntil = this.deps.now() + seconds * 1000;
         if (first) this.options.onRateLimited?.(error.challengeTokens);
-        return new DeliveryError(429, "Too Many Requests: retry after 60", 60);
+        return new DeliveryError(429, `Too Many Requests: retry after ${seconds}`, seconds);
       }
       case "unregistered": return new DeliveryError(403, "Forbidden: user is deactivated");
       case "untrusted": return new DeliveryError(403, "Forbidden: the person's safety number changed");
@@ -202,22 +304,32 @@ export class SignalTransport {
 
   /** Handles one item from the receive endpoint: store, skip repeats, mark taken up, dispatch. */
   handle(raw: unknown): Promise<void> {
+    return this.#store(raw)?.() ?? Promise.resolve();
+  }
+
+  /** Stores a person's message (dropping repeats) and returns what starts its handling. */
+  #store(raw: unknown): (() => Promise<void>) | undefined {
     const incoming = readEnvelope(raw);
     if (incoming.kind === "error") {
       this.deps.log.warn("signal envelope could not be decrypted");
-      return Promise.resolve();
+      return undefined;
     }
-    if (incoming.kind !== "message") return Promise.resolve();
+    if (incoming.kind !== "message") return undefined;
     const id = this.#inbox.accept(incoming.uuid, incoming.timestamp, raw);
-    if (!id) return Promise.resolve();
-    return this.#enqueue(() => this.#process(id, incoming));
+    if (!id) return undefined;
+    return () => this.#enqueue(incoming.uuid, () => this.#process(id, incoming));
   }
 
-  #enqueue(task: () => Promise<void>): Promise<void> {
+  #enqueue(uuid: string, task: () => Promise<void>): Promise<void> {
+    const key = this.chatIdOf(uuid);
     this.health.pendingEnvelopes++;
-    const run = this.#queue.then(task).catch((err: unknown) => this.deps.log.error({ err }, "signal envelope failed"))
-      .finally(() => void this.health.pendingEnvelopes--);
-    this.#queue = run;
+    const run = (this.#queues.get(key) ?? Promise.resolve()).then(task)
+      .catch((err: unknown) => this.deps.log.error({ err }, "signal envelope failed"))
+      .finally(() => {
+        this.health.pendingEnvelopes--;
+        if (this.#queues.get(key) === run) this.#queues.delete(key);
+      });
+    this.#queues.set(key, run);
     return run;
   }
 
@@ -253,28 +365,106 @@ export class SignalTransport {
     await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => undefined);
   }
 
-  /** Handles what a crash left stored but not yet taken up, then starts receiving. */
+  /**
+   * Checks the server's mode (refusing one the receive mode cannot use), handles
+   * what a crash left stored but not yet taken up, then starts receiving. A
+   * server not answering yet is checked once it does.
+   */
   async start(): Promise<void> {
+    await this.#checkServer().catch((error: unknown) => {
+      if (error instanceof SignalModeError) throw error;
+      this.deps.log.warn("signal-cli-rest-api not reachable at start: its mode is checked once it answers");
+    });
     await this.bot.init();
     this.#running = true;
     for (const { id, raw } of this.#inbox.pending()) {
       const incoming = readEnvelope(raw);
-      if (incoming.kind === "message") await this.#enqueue(() => this.#process(id, incoming));
+      if (incoming.kind === "message") void this.#enqueue(incoming.uuid, () => this.#process(id, incoming));
       else this.#inbox.done(id);
     }
+    await this.idle();
     this.#inbox.purge();
-    if (this.options.mode === "websocket") this.#connect();
-    else void this.#poll();
+    // Held by a pause before a restart: tried now (a pause still on holds them again).
+    this.#heldCount = this.#heldReplies.count();
+    if (this.#heldCount > 0) this.#scheduleRelease(0);
+    if (this.options.mode === "websocket") {
+      this.#unconnectedSince = this.deps.now();
+      void this.#connect();
+    } else {
+      this.#polling = this.#poll();
+    }
   }
 
-  #connect(): void {
+  /** Reads `/v1/about` once; throws `SignalModeError` on a mode this transport cannot use. */
+  async #checkServer(): Promise<void> {
+    if (this.#serverChecked) return;
+    const about = await this.client.about();
+    this.health.server = `${about.version} ${about.mode}`;
+    const usable = this.options.mode === "websocket" ? about.mode === "json-rpc" : about.mode === "normal" || about.mode === "native";
+    if (!usable) throw new SignalModeError(this.options.mode, about.mode);
+    this.#serverChecked = true;
+  }
+
+  /** A mismatch found after start: receiving stops, said in the log and `/health`, instead of retrying forever. */
+  #refuse(error: SignalModeError): void {
+    this.#running = false;
+    this.health.lastError = "server mode mismatch";
+    this.deps.log.error(error.message);
+  }
+
+  /** Waits, or less if `stop` is called. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  #failed(reason: string): number {
+    if (this.health.lastError !== reason) this.deps.log.warn(`signal ${reason}`);
+    this.health.connected = false;
+    this.health.lastError = reason;
+    const wait = this.#backoff;
+    this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+    return wait;
+  }
+
+  async #connect(): Promise<void> {
+    if (!this.#running) return;
+    try {
+      await this.#checkServer();
+    } catch (error) {
+      if (error instanceof SignalModeError) return this.#refuse(error);
+    }
     if (!this.#running) return;
     const socket = new WebSocket(this.client.receiveUrl());
     this.#socket = socket;
+    let answered = true;
+    let beat: NodeJS.Timeout | undefined;
     socket.on("open", () => {
       this.health.connected = true;
-      this.#backoff = 1000;
+      this.#backoff = FIRST_BACKOFF_MS;
+      if (this.#unconnectedSince !== null) {
+        const ms = this.deps.now() - this.#unconnectedSince;
+        this.health.unconnectedMs += ms;
+        this.#unconnectedSince = null;
+        if (this.health.disconnects > 0) this.deps.log.info({ unconnectedMs: ms }, "signal receive connection back");
+      }
+      // Pings find a connection that died without closing; the next one checks the last was answered.
+      beat = setInterval(() => {
+        if (!answered) {
+          this.deps.log.warn("signal receive connection stopped answering");
+          socket.terminate();
+          return;
+        }
+        answered = false;
+        socket.ping();
+      }, (this.options.heartbeatSeconds ?? 10) * 1000);
     });
+    socket.on("pong", () => void (answered = true));
     socket.on("message", (data) => {
       let parsed: unknown;
       try {
@@ -284,47 +474,72 @@ export class SignalTransport {
       }
       void this.handle(parsed);
     });
-    const retry = () => {
+    socket.on("close", () => {
+      clearInterval(beat);
+      const wasOpen = this.health.connected;
       this.health.connected = false;
       if (!this.#running || this.#socket !== socket) return;
       this.#socket = undefined;
-      this.health.lastError = "receive connection lost";
-      this.#reconnect = setTimeout(() => this.#connect(), this.#backoff);
-      this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
-    };
-    socket.on("close", retry);
+      this.#unconnectedSince ??= this.deps.now();
+      if (wasOpen) {
+        this.health.disconnects++;
+        this.health.lastError = "receive connection lost";
+        this.deps.log.warn({ disconnects: this.health.disconnects }, "signal receive connection lost: json-rpc mode drops what arrives until it is back");
+      }
+      this.#reconnect = setTimeout(() => void this.#connect(), wasOpen ? FIRST_BACKOFF_MS : this.#failed("receive connection failed"));
+    });
     socket.on("error", () => socket.terminate());
   }
 
   async #poll(): Promise<void> {
     while (this.#running) {
+      let items: unknown[];
       try {
-        const items = await this.client.receive(this.options.pollSeconds);
-        this.health.connected = true;
-        this.#backoff = 1000;
-        // Each is stored before any is handled: signal-cli has already let go of them.
-        await Promise.all(items.map((item) => this.handle(item)));
-      } catch {
-        this.health.connected = false;
-        this.health.lastError = "receive failed";
-        await new Promise((r) => setTimeout(r, this.#backoff));
-        this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+        await this.#checkServer();
+        items = await this.client.receive(this.options.pollSeconds, this.options.pollMaxMessages);
+      } catch (error) {
+        if (error instanceof SignalModeError) return this.#refuse(error);
+        await this.#sleep(this.#failed("receive failed"));
+        continue;
       }
+      this.health.connected = true;
+      this.#backoff = FIRST_BACKOFF_MS;
+      // signal-cli has let go of these: all are stored before any is handled.
+      const starts = items.map((item) => this.#store(item));
+      for (const begin of starts) void begin?.();
+      if (this.health.pendingEnvelopes > MAX_PENDING) await this.idle();
     }
   }
 
-  /** Stops receiving and waits for the envelopes in hand. */
+  /** Stops receiving, lets a receive in progress finish (what it carries is stored), and waits for the envelopes in hand. */
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#reconnect);
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
+    this.#wake?.();
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.close();
-    await this.#queue;
+    await this.#polling;
+    await this.#releasing;
+    await this.idle();
   }
 
   /** Resolves once every envelope received so far is handled. */
-  idle(): Promise<void> {
-    return this.#queue;
+  async idle(): Promise<void> {
+    while (this.#queues.size > 0) await Promise.all(this.#queues.values());
+  }
+
+  /** Replies waiting for a rate-limit pause to end. */
+  get heldReplies(): number {
+    return this.#heldCount;
+  }
+
+  /** What `/health` shows of a loss window: none when polling; in WebSocket mode, time without a connection. */
+  lossWindow(): string {
+    if (this.options.mode === "poll") return "none";
+    const open = this.#unconnectedSince === null ? 0 : this.deps.now() - this.#unconnectedSince;
+    return `${((this.health.unconnectedMs + open) / 1000).toFixed(1)} s over ${this.health.disconnects} disconnects`;
   }
 }
