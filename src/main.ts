@@ -31,12 +31,7 @@ async function main(): Promise<void> {
   }
   if (config.SIGNAL_API_URL) {
     const { runSignal } = await import("./transports/signal/run.js");
-    const { SignalModeError } = await import("./transports/signal/transport.js");
-    const signal = await runSignal(runtime).catch((error: unknown) => {
-      if (!(error instanceof SignalModeError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    });
+    const signal = await runSignal(runtime);
     stops.push(() => signal.stop());
   }
   startBroadcasting(runtime.deps);

@@ -310,7 +310,7 @@ export class FakeSignal {
       const slow = this.slowSends.get(recipient);
       if (slow) await sleep(slow);
       const timestamp = ++this.#clock;
-      this.sent.push({ recipient, message: String(body.message ?? ""), attachments, timestamp });
+      this.sent.push({ recipient, message: typeof body.message === "string" ? body.message : "", attachments, timestamp });
       return reply(res, 201, this.sendReply === "array" ? [{ timestamp: String(timestamp) }] : { timestamp: String(timestamp) });
     }
     if (path === `/v1/typing-indicator/${number}` && (method === "PUT" || method === "DELETE")) {

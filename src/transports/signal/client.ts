@@ -104,7 +104,7 @@ export class SignalClient {
     const first = Array.isArray(data) ? data[0] : data;
     const reason = first?.errors?.recipients?.[0]?.reason;
     if (reason !== undefined) {
-      const kind = FAILURES[String(reason)] ?? "rejected";
+      const kind = (typeof reason === "string" ? FAILURES[reason] : undefined) ?? "rejected";
       throw new SignalError(kind, kind === "rate-limited" ? 429 : 400);
     }
     return Number(first?.timestamp ?? Date.now());
@@ -125,15 +125,15 @@ export class SignalClient {
       responseType: "text",
       transformResponse: (raw: string) => raw,
     }));
-    const text = String(response.data ?? "").trim();
+    const text = typeof response.data === "string" ? response.data.trim() : "";
     if (!text) return [];
     const parsed = JSON.parse(text) as unknown;
-    return Array.isArray(parsed) ? parsed : [parsed];
+    return Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
   }
 
   async about(): Promise<About> {
-    const { data } = await this.#call(this.#http.get("/v1/about"));
-    const body = (data ?? {}) as { mode?: unknown; version?: unknown };
+    const response = await this.#call(this.#http.get<{ mode?: unknown; version?: unknown } | null>("/v1/about"));
+    const body = response.data ?? {};
     return { mode: typeof body.mode === "string" ? body.mode : "unknown", version: typeof body.version === "string" ? body.version : "unknown" };
   }
 

@@ -17,6 +17,7 @@ import { SignalClient, SignalError } from "./client.js";
 import { readEnvelope, type Incoming } from "./envelope.js";
 import { SignalHeld, type HeldReply } from "./held.js";
 import { SignalInbox } from "./inbox.js";
+import { StartupError } from "../../config/startup-error.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
 
 export interface SignalOptions {
@@ -64,12 +65,12 @@ const FIRST_BACKOFF_MS = 200;
 const MAX_PENDING = 1000;
 
 /** The server runs in a mode the configured receive mode cannot use. */
-export class SignalModeError extends Error {
+export class SignalModeError extends StartupError {
   override name = "SignalModeError";
   constructor(readonly wanted: SignalOptions["mode"], readonly serverMode: string) {
     super(wanted === "websocket"
       ? `SIGNAL_RECEIVE_MODE=websocket needs signal-cli-rest-api in json-rpc mode, but it runs in ${serverMode} mode: set SIGNAL_RECEIVE_MODE=poll, or MODE=json-rpc on the server`
-      : `SIGNAL_RECEIVE_MODE=poll needs signal-cli-rest-api in normal or native mode, but it runs in ${serverMode} mode: set SIGNAL_RECEIVE_MODE=websocket, or MODE=native on the server`);
+      : `SIGNAL_RECEIVE_MODE=poll needs signal-cli-rest-api in normal or native mode, but it runs in ${serverMode} mode: set SIGNAL_RECEIVE_MODE=websocket, or MODE=native on the server`, 78);
   }
 }
 
@@ -468,7 +469,7 @@ export class SignalTransport {
     socket.on("message", (data) => {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(data.toString());
+        parsed = JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8"));
       } catch {
         return;
       }
