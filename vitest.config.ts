@@ -18,6 +18,8 @@ const SLOW = [
 
 export default defineConfig({
   test: {
+    // Most tests wait on loopback I/O and timers rather than compute: two files at once even on two cores.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
