@@ -39,7 +39,7 @@ export interface DeskFlavor {
   address: Address;
   /** Set when the person has consented and is stored. */
   contact?: Contact;
-  /** Set for volunteers and admins, read afresh on every update. */
+  /** Set for volunteers and admins, looked up on every update (through `Staff`'s cache, which its own changes drop). */
   staff?: StaffMember;
 }
 
