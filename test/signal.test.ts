@@ -99,6 +99,21 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     }
   });
 
+  it("counts in /health, and logs, a disappearing timer it could not set and a file it could not delete", async () => {
+    await start({ ...ws, ADMINS: "signal:+15555550199" });
+    fake.failHousekeeping = true;
+    const p = person();
+    await p.send("/start");
+    await p.send(undefined, [{ name: "scan.pdf", mime: "application/pdf", bytes: Buffer.from("%PDF-1.7") }]);
+    fake.failHousekeeping = false;
+    const admin = person();
+    fake.numbers.set(admin.uuid, "+15555550199");
+    const health = await signalHealth(admin);
+    expect(health).toContain("timerFailures=1");
+    expect(health).toContain("fileDeleteFailures=1");
+    expect(desk.logs.text).toContain("could not be deleted from signal-cli-rest-api");
+  });
+
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
     await start(ws);
     const p = person();

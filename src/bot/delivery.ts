@@ -1,16 +1,16 @@
 import { GrammyError, HttpError, InputFile } from "grammy";
-import { DeliveryFailure, type RelayPayload, type Send } from "../relay/outbox.js";
+import { RelayFailure, type RelayPayload, type Send } from "../relay/outbox.js";
 import type { Route } from "./route.js";
 
 /** Bot API errors in the outbox's and the broadcast runner's terms. */
 export function translate(error: unknown): unknown {
   if (error instanceof GrammyError) {
-    if (error.error_code === 429) return new DeliveryFailure("retry", (error.parameters.retry_after ?? 1) * 1000);
-    if (error.error_code >= 500) return new DeliveryFailure("retry");
-    if (error.error_code === 403 || /chat not found|user is deactivated/i.test(error.description)) return new DeliveryFailure("unreachable");
-    return new DeliveryFailure("rejected");
+    if (error.error_code === 429) return new RelayFailure("retry", (error.parameters.retry_after ?? 1) * 1000);
+    if (error.error_code >= 500) return new RelayFailure("retry");
+    if (error.error_code === 403 || /chat not found|user is deactivated/i.test(error.description)) return new RelayFailure("unreachable");
+    return new RelayFailure("rejected");
   }
-  if (error instanceof HttpError) return new DeliveryFailure("retry");
+  if (error instanceof HttpError) return new RelayFailure("retry");
   return error;
 }
 
@@ -24,11 +24,11 @@ export function translate(error: unknown): unknown {
 export function createSend(routes: ReadonlyMap<string, Route>): Send {
   return async (payload: RelayPayload) => {
     const route = routes.get(payload.to.messenger);
-    if (!route) throw new DeliveryFailure("retry");
+    if (!route) throw new RelayFailure("retry");
     const chatId = route.chatIdOf(payload.to.chatId);
     const file = payload.file;
     const source = file && routes.get(file.messenger);
-    if (file && !source) throw new DeliveryFailure("retry");
+    if (file && !source) throw new RelayFailure("retry");
     try {
       if (file && source) {
         if (file.messenger === payload.to.messenger && route.canCopy) {

@@ -1,6 +1,6 @@
 import { BoundedMap } from "../cache/bounded-map.js";
 import type { Address, Contacts } from "../contacts/contacts.js";
-import { DeliveryFailure } from "../relay/outbox.js";
+import { RelayFailure } from "../relay/outbox.js";
 import type { Broadcast, Broadcasts, Progress } from "./broadcasts.js";
 
 export interface RunnerOptions {
@@ -163,13 +163,13 @@ export class BroadcastRunner {
             sentSinceReport++;
           })
           .catch((error: unknown) => {
-            if (error instanceof DeliveryFailure && error.kind === "unreachable") {
+            if (error instanceof RelayFailure && error.kind === "unreachable") {
               this.broadcasts.settle(job.id, due, "failed");
               this.events.unreachable(due);
-            } else if (error instanceof DeliveryFailure && error.kind === "rejected") {
+            } else if (error instanceof RelayFailure && error.kind === "rejected") {
               this.broadcasts.settle(job.id, due, "failed");
             } else {
-              const wait = error instanceof DeliveryFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
+              const wait = error instanceof RelayFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
               pacer.pauseUntil(this.#now() + wait);
               this.broadcasts.settle(job.id, due, { retryAt: this.#now() + wait });
             }

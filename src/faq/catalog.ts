@@ -32,6 +32,9 @@ interface CatalogFile {
 
 const file = catalogFile as CatalogFile;
 
+/** When the answers were last checked against their sources (year and month), shown under each answer. */
+export const FAQ_CHECKED: string = file.checked;
+
 /** In catalog order. "Other matches" buttons refer to entries by position: add new ones at the end. */
 export const FAQ_ENTRIES: readonly CatalogEntry[] = file.entries;
 export const FAQ_TOPICS: readonly string[] = [...new Set(file.entries.map((e) => e.topic))];

@@ -24,8 +24,8 @@ export interface RelayPayload {
 }
 
 /** Why a delivery did not happen, as the transport reports it. */
-export class DeliveryFailure extends Error {
-  override name = "DeliveryFailure";
+export class RelayFailure extends Error {
+  override name = "RelayFailure";
   constructor(readonly kind: "retry" | "unreachable" | "rejected", readonly retryAfterMs?: number) {
     super(kind);
   }
@@ -139,8 +139,8 @@ export class Outbox {
         await send(payload);
         drop();
       } catch (error) {
-        if (!(error instanceof DeliveryFailure) || error.kind === "retry") {
-          const delay = Math.max(100, error instanceof DeliveryFailure && error.retryAfterMs !== undefined
+        if (!(error instanceof RelayFailure) || error.kind === "retry") {
+          const delay = Math.max(100, error instanceof RelayFailure && error.retryAfterMs !== undefined
             ? error.retryAfterMs
             : this.options.backoffMs * 2 ** Math.min(row.attempts, 10));
           this.db.update(outbox).set({ state: "pending", nextAttemptAt: this.#now() + delay }).where(eq(outbox.id, row.id)).run();

@@ -32,6 +32,8 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
     route: {
       ...numericChats,
       canCopy: true,
+      // Bulk sending paces and retries itself: no autoRetry on this one.
+      bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT }),
       // Bots may fetch files up to 20 MB: getFile, then the file endpoint, into memory.
       download: async (file) => {
         const info = await bot.api.getFile(file.fileId);
@@ -44,8 +46,6 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
   });
   // Waits out 429s and retries 5xx/network errors instead of dropping replies.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false }));
-  // Bulk sending paces and retries itself.
-  deps.routes.get("telegram")!.bulkApi = new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT });
   return bot;
 }
 

@@ -60,6 +60,8 @@ export class FakeSignal {
   readonly trusted: string[] = [];
   /** Recipients whose identity key changed: every send to them fails until their identity is trusted, as in signal-cli. */
   readonly changedIdentities = new Set<string>();
+  /** When set, setting a disappearing timer and deleting a file fail as signal-cli does when it is stuck. */
+  failHousekeeping = false;
   readonly attachments = new Map<string, { mime: string; bytes: Buffer }>();
   readonly deletedAttachments: string[] = [];
   /** "object" answers `{timestamp}` like release 0.100; "array" like later commits. */
@@ -326,6 +328,7 @@ export class FakeSignal {
     if (method === "PUT" && path === `/v1/contacts/${number}`) {
       const body = await readJson(req);
       if (typeof body.recipient !== "string") return reply(res, 400, { error: "Couldn't process request - recipient missing" });
+      if (this.failHousekeeping) return reply(res, 400, { error: "Couldn't update contact: signal-cli is not responding" });
       this.expirations.set(body.recipient, Number(body.expiration_in_seconds ?? 0));
       return reply(res, 204);
     }
@@ -341,6 +344,7 @@ export class FakeSignal {
       if (!stored) return reply(res, 400, { error: "Couldn't find attachment" });
       if (method === "GET") return reply(res, 200, stored.bytes, stored.mime);
       if (method === "DELETE") {
+        if (this.failHousekeeping) return reply(res, 500, { error: "Couldn't delete attachment" });
         this.attachments.delete(attachment[1]!);
         this.deletedAttachments.push(attachment[1]!);
         return reply(res, 204);

@@ -1,7 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
-import { FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
-import catalogFile from "../../faq/catalog.json" with { type: "json" };
+import { FAQ_CHECKED, FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
@@ -11,8 +10,6 @@ import type { Understanding } from "../../faq/understand.js";
 import { afterAnswer, cb, didYouMean, distressKeyboard, emergencyKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
 
 const DETAINED = "emergency-detained-now";
-
-export const CHECKED: string = catalogFile.checked;
 
 const answers = new WeakMap<TFunction, Map<string, string>>();
 
@@ -25,7 +22,7 @@ export function answerText(t: TFunction, id: string): string {
   const entry = faqEntry(id)!;
   const parts = [t(`entries.${id}.q`, { ns: "faq" }), t(`entries.${id}.a`, { ns: "faq" })];
   if (entry.links.length > 0) parts.push(`${t("faq.more")}\n${entry.links.join("\n")}`);
-  parts.push(t(entry.disclaims ? "faq.checked_only" : "faq.checked", { date: CHECKED }));
+  parts.push(t(entry.disclaims ? "faq.checked_only" : "faq.checked", { date: FAQ_CHECKED }));
   const text = parts.join("\n\n");
   known.set(id, text);
   return text;

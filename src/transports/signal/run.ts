@@ -34,6 +34,8 @@ export async function runSignal(runtime: Runtime): Promise<SignalTransport> {
     pausedUntil: transport.health.pausedUntil === null ? null : new Date(transport.health.pausedUntil).toISOString(),
     pendingEnvelopes: transport.health.pendingEnvelopes,
     heldReplies: transport.heldReplies,
+    timerFailures: transport.health.timerFailures,
+    fileDeleteFailures: transport.health.fileDeleteFailures,
   }));
   await transport.start();
   deps.log.info({ mode: deps.config.SIGNAL_RECEIVE_MODE, server: transport.health.server }, "signal transport started");

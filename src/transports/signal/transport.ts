@@ -56,6 +56,10 @@ export interface SignalHealth {
   disconnects: number;
   /** WebSocket mode: time without a connection since start, during which json-rpc mode drops what arrives. */
   unconnectedMs: number;
+  /** Disappearing timers that could not be set since start: those chats keep their messages. */
+  timerFailures: number;
+  /** Files that could not be deleted from signal-cli-rest-api since start: they stay in its store. */
+  fileDeleteFailures: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -115,7 +119,7 @@ export class SignalTransport {
   #unconnectedSince: number | null = null;
   /** Envelopes handled since start, for tests and `/health`. */
   handled = 0;
-  readonly health: SignalHealth = { server: null, connected: false, lastError: null, pausedUntil: null, pendingEnvelopes: 0, disconnects: 0, unconnectedMs: 0 };
+  readonly health: SignalHealth = { server: null, connected: false, lastError: null, pausedUntil: null, pendingEnvelopes: 0, disconnects: 0, unconnectedMs: 0, timerFailures: 0, fileDeleteFailures: 0 };
 
   constructor(private readonly deps: AppDeps, store: Store, keyring: Keyring, private readonly options: SignalOptions) {
     this.client = new SignalClient(options.apiUrl, options.number);
@@ -141,13 +145,14 @@ export class SignalTransport {
         download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
         release: async (file: FileRef) => {
           this.#claimed.delete(file.fileId);
-          await this.client.deleteAttachment(file.fileId).catch(() => undefined);
+          await this.#deleteFile(file.fileId);
         },
+        // Broadcasts pace and retry themselves, behind the replies people are waiting for.
+        bulkApi: new Api("signal", { fetch: (...args: Parameters<typeof api.fetch>) => this.#bulk.run(true, () => api.fetch(...args)) }),
       },
     });
     // A REST API that is briefly down, or rate-limits, is waited out rather than dropping replies.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
-    deps.routes.get("signal")!.bulkApi = new Api("signal", { fetch: (...args: Parameters<typeof api.fetch>) => this.#bulk.run(true, () => api.fetch(...args)) });
   }
 
   /** The numeric chat id grammY uses for a uuid: a keyed hash, stable across restarts. */
@@ -187,7 +192,7 @@ export class SignalTransport {
         }
       }
     } catch (error) {
-      throw this.#translate(error);
+      throw this.#asBotApiError(error);
     }
   }
 
@@ -211,7 +216,7 @@ export class SignalTransport {
       await this.#send(reply);
     } catch (error) {
       if (bulk || !(error instanceof SignalError) || error.kind !== "rate-limited") throw error;
-      this.#translate(error);
+      this.#asBotApiError(error);
       this.#hold(reply);
     }
   }
@@ -237,7 +242,7 @@ export class SignalTransport {
         await this.#send(next.reply);
       } catch (error) {
         const kind = error instanceof SignalError ? error.kind : "unavailable";
-        if (kind === "rate-limited") this.#translate(error);
+        if (kind === "rate-limited") this.#asBotApiError(error);
         if (kind === "rate-limited" || kind === "unavailable") {
           this.#releasing = undefined;
           return this.#scheduleRelease(kind === "unavailable" ? 5000 : undefined);
@@ -282,7 +287,15 @@ export class SignalTransport {
     this.#held.delete(uuid);
   }
 
-  #translate(error: unknown): unknown {
+  /** Deletes a file from signal-cli-rest-api's store; a failure is counted for /health and logged. */
+  async #deleteFile(id: string): Promise<void> {
+    await this.client.deleteAttachment(id).catch(() => {
+      this.health.fileDeleteFailures++;
+      this.deps.log.warn("signal: a file could not be deleted from signal-cli-rest-api");
+    });
+  }
+
+  #asBotApiError(error: unknown): unknown {
     if (!(error instanceof SignalError)) return error;
     this.health.lastError = error.kind;
     switch (error.kind) {
@@ -351,7 +364,7 @@ export class SignalTransport {
       for (const a of incoming.attachments) {
         await dispatch(this.bot, this.#updates.document(user, { fileId: a.id, name: a.name, mime: a.mime, size: a.size }));
         // Not taken by the relay: nothing else needs it, so it leaves the REST API's store.
-        if (!this.#claimed.has(a.id)) await this.client.deleteAttachment(a.id).catch(() => undefined);
+        if (!this.#claimed.has(a.id)) await this.#deleteFile(a.id);
       }
     } finally {
       this.handled++;
@@ -363,7 +376,11 @@ export class SignalTransport {
   async #prepareChat(chatId: number, uuid: string): Promise<void> {
     if (this.options.disappearingSeconds <= 0 || this.#timerSet.has(chatId)) return;
     this.#timerSet.set(chatId, true);
-    await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => undefined);
+    // README promises the timer: a failure is counted for /health and logged, not ignored.
+    await this.client.setExpiration(uuid, this.options.disappearingSeconds).catch(() => {
+      this.health.timerFailures++;
+      this.deps.log.warn("signal: the disappearing-messages timer could not be set");
+    });
   }
 
   /**
