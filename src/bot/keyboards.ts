@@ -2,31 +2,43 @@ import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
 import { PLACES } from "../broadcast/regions.js";
 import { FAQ_ENTRIES } from "../faq/catalog.js";
-import { LANGUAGES } from "../i18n/languages.js";
+import { LANGUAGES, type Language } from "../i18n/languages.js";
 import { BoundedMap } from "../cache/bounded-map.js";
+import { button } from "./callback-data.js";
+
+/** What the menu buttons lead to. */
+export const MENU_TARGETS = ["main", "faq", "intake", "lawyer", "urgent", "travel", "language", "forget", "privacy"] as const;
+export type MenuTarget = (typeof MENU_TARGETS)[number];
+
+const answers = ["yes", "no"] as const;
+/** The entries of an "other matches" button, by catalog position: no state is kept for it. */
+const more = button("faq:more", /\d{1,3}(?:\.\d{1,3}){0,4}/);
 
 /**
- * Callback data is `<scope>:<action>[:<arg>]`; every handler parses it
- * strictly, so anything else is treated as stale or forged.
+ * The people-facing buttons, each defined once (see `button`): the same
+ * definition builds the data and gives the handler its filter.
  */
 export const cb = {
-  language: (lang: string) => `lang:${lang}`,
+  language: button("lang", LANGUAGES),
   /** Switches the chat's language without the onboarding that `language` goes on to. */
-  switchLanguage: (lang: string) => `setlang:${lang}`,
-  consent: (yes: boolean) => `consent:${yes ? "yes" : "no"}`,
-  menu: (item: string) => `menu:${item}`,
-  topic: (topic: string) => `faq:t:${topic}`,
-  entry: (id: string) => `faq:e:${id}`,
-  /** Carries the entries themselves (by catalog position), so no state is kept for it. */
-  others: (ids: string[]) => `faq:more:${ids.map((id) => FAQ_ENTRIES.findIndex((e) => e.id === id)).filter((i) => i >= 0).join(".")}`,
-  forget: (yes: boolean) => `forget:${yes ? "yes" : "no"}`,
-  emergency: "menu:emergency",
-  contacts: "sos:contacts",
-} as const;
+  switchLanguage: button("setlang", LANGUAGES),
+  consent: button("consent", answers),
+  menu: button("menu", MENU_TARGETS),
+  topic: button("faq:t", /[a-z-]{1,40}/),
+  entry: button("faq:e", /[a-z0-9-]{1,60}/),
+  others: Object.assign((ids: string[]) => more(ids.map((id) => FAQ_ENTRIES.findIndex((e) => e.id === id)).filter((i) => i >= 0).join(".")), {
+    filter: more.filter,
+    /** The entry ids an "other matches" button carries. */
+    ids: (match: RegExpMatchArray | string | undefined) => more.value(match).split(".").map((i) => FAQ_ENTRIES[Number(i)]?.id).filter((id) => id !== undefined),
+  }),
+  forget: button("forget", answers),
+  emergency: button("menu:emergency"),
+  contacts: button("sos:contacts"),
+};
 
 export const MENU_ITEMS = ["faq", "intake", "lawyer", "travel", "language", "forget"] as const;
 
-export function languageKeyboard(t: TFunction, preselected?: string): InlineKeyboard {
+export function languageKeyboard(t: TFunction, preselected?: Language): InlineKeyboard {
   const kb = new InlineKeyboard();
   const order = preselected ? [preselected, ...LANGUAGES.filter((l) => l !== preselected)] : [...LANGUAGES];
   for (const lang of order) kb.text(t(`language.names.${lang}`), cb.language(lang)).row();
@@ -34,13 +46,13 @@ export function languageKeyboard(t: TFunction, preselected?: string): InlineKeyb
 }
 
 export function consentKeyboard(t: TFunction): InlineKeyboard {
-  return new InlineKeyboard().text(t("privacy.agree"), cb.consent(true)).row().text(t("privacy.decline"), cb.consent(false));
+  return new InlineKeyboard().text(t("privacy.agree"), cb.consent("yes")).row().text(t("privacy.decline"), cb.consent("no"));
 }
 
 export function mainMenu(t: TFunction): InlineKeyboard {
   const kb = new InlineKeyboard();
   for (const item of MENU_ITEMS) kb.text(t(`menu.${item}`), cb.menu(item)).row();
-  return kb.text(t("menu.emergency"), cb.emergency);
+  return kb.text(t("menu.emergency"), cb.emergency());
 }
 
 type KeyboardCache = WeakMap<TFunction, Map<string, InlineKeyboard>>;
@@ -93,17 +105,17 @@ export function didYouMean(t: TFunction, ids: string[]): InlineKeyboard {
 
 /** Someone frightened gets the two things that help most: a person, and the emergency steps. */
 export function distressKeyboard(t: TFunction): InlineKeyboard {
-  return new InlineKeyboard().text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.emergency"), cb.emergency);
+  return new InlineKeyboard().text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.emergency"), cb.emergency());
 }
 
 export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row().text(t("contacts.button"), cb.contacts).row();
+  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row().text(t("contacts.button"), cb.contacts()).row();
   if (related.length > 0) kb.text(t("emergency.related"), cb.others(related)).row();
   return kb.text(t("menu.main"), cb.menu("main"));
 }
 
 export function forgetKeyboard(t: TFunction): InlineKeyboard {
-  return new InlineKeyboard().text(t("forget.yes"), cb.forget(true)).row().text(t("forget.no"), cb.forget(false));
+  return new InlineKeyboard().text(t("forget.yes"), cb.forget("yes")).row().text(t("forget.no"), cb.forget("no"));
 }
 
 /** The places for travel warnings, two to a row, ticked where chosen; `data` gives each button's callback data. */

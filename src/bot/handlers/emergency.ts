@@ -22,12 +22,12 @@ export async function sendChecklist(ctx: BotContext, related: string[] = []): Pr
 /** `/sos`, the emergency button and "Who can I call?": they work in any state, mid-conversation too. */
 export function emergencyCommands(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.callbackQuery(cb.contacts, async (ctx) => {
+  composer.callbackQuery(cb.contacts.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
     await sendContacts(ctx, deps);
   });
   composer.command("sos", (ctx) => sendChecklist(ctx));
-  composer.callbackQuery(cb.emergency, async (ctx) => {
+  composer.callbackQuery(cb.emergency.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
     await sendChecklist(ctx);
   });

@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
-import { FAQ_CHECKED, FAQ_ENTRIES, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
+import { FAQ_CHECKED, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
@@ -119,24 +119,24 @@ export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: strin
 
 export function faqHandlers(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.callbackQuery(/^faq:t:([a-z-]{1,40})$/, async (ctx) => {
+  composer.callbackQuery(cb.topic.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const topic = ctx.match[1]!;
+    const topic = cb.topic.value(ctx.match);
     const entries = entriesOfTopic(topic);
     if (entries.length === 0) return await ctx.reply(ctx.t("errors.stale"));
     await ctx.reply(ctx.t("faq.choose_question", { topic: ctx.t(`topics.${topic}`, { ns: "faq" }) }), {
       reply_markup: questionList(ctx, entries.map((e) => e.id), cb.menu("faq")),
     });
   });
-  composer.callbackQuery(/^faq:e:([a-z0-9-]{1,60})$/, async (ctx) => {
+  composer.callbackQuery(cb.entry.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const id = ctx.match[1]!;
+    const id = cb.entry.value(ctx.match);
     if (!faqEntry(id)) return await ctx.reply(ctx.t("errors.stale"));
     await sendAnswer(ctx, id);
   });
-  composer.callbackQuery(/^faq:more:(\d{1,3}(?:\.\d{1,3}){0,4})$/, async (ctx) => {
+  composer.callbackQuery(cb.others.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const ids = ctx.match[1]!.split(".").map((i) => FAQ_ENTRIES[Number(i)]?.id).filter((id): id is string => id !== undefined);
+    const ids = cb.others.ids(ctx.match);
     if (ids.length === 0) return await ctx.reply(ctx.t("errors.stale"));
     await ctx.reply(ctx.t("faq.others_title"), { reply_markup: questionList(ctx, ids, cb.menu("main")) });
   });

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { SessionFlavor } from "grammy";
 import type { BotContext, SessionData } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { forgetKeyboard } from "../keyboards.js";
+import { cb, forgetKeyboard } from "../keyboards.js";
 
 export async function askForget(ctx: BotContext): Promise<void> {
   if (!ctx.contact) {
@@ -16,9 +16,9 @@ export async function askForget(ctx: BotContext): Promise<void> {
 export function forget(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("forget", askForget);
-  composer.callbackQuery(/^forget:(yes|no)$/, async (ctx) => {
+  composer.callbackQuery(cb.forget.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    if (ctx.match[1] === "no") return await ctx.reply(ctx.t("forget.kept"));
+    if (cb.forget.value(ctx.match) === "no") return await ctx.reply(ctx.t("forget.kept"));
     const t = ctx.t;
     await ctx.conversation.exitAll();
     if (ctx.contact) deps.desk.forgetPerson(ctx.contact);

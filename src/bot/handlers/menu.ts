@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { INTAKE } from "../conversations/intake.js";
+import { cb } from "../keyboards.js";
 import { sendTopics } from "./faq.js";
 import { alertNow, requestHuman } from "./handoff.js";
 import { sendMyData } from "./mydata.js";
@@ -20,9 +21,9 @@ export function menu(deps: AppDeps): Composer<BotContext> {
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));
   composer.command("mydata", (ctx) => sendMyData(ctx, deps));
 
-  composer.callbackQuery(/^menu:(main|faq|intake|lawyer|urgent|travel|language|forget|privacy)$/, async (ctx) => {
+  composer.callbackQuery(cb.menu.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const item = ctx.match[1]!;
+    const item = cb.menu.value(ctx.match);
     // A new choice replaces whatever was waiting for consent.
     delete ctx.session.pendingAction;
     if (NEEDS_CONSENT.has(item) && !ctx.contact) return await askConsentFor(ctx, deps, item as "intake" | "lawyer" | "travel");

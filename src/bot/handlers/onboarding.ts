@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
-import { isLanguage } from "../../i18n/languages.js";
+import type { Language } from "../../i18n/languages.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
-import { languageKeyboard, mainMenu } from "../keyboards.js";
+import { cb, languageKeyboard, mainMenu } from "../keyboards.js";
 import { sendPrivacy } from "./privacy.js";
 import { INTAKE } from "../conversations/intake.js";
 import { requestHuman } from "./handoff.js";
@@ -43,22 +43,22 @@ export function onboarding(deps: AppDeps): Composer<BotContext> {
   composer.command("language", askLanguage);
   composer.command("privacy", (ctx) => sendPrivacy(ctx, deps, ctx.session.consent === undefined));
 
-  // "lang:" is the picker, which goes on to the notice or the menu; "setlang:" only switches.
-  composer.callbackQuery(/^(lang|setlang):([a-z]{2})$/, async (ctx) => {
-    const lang = ctx.match[2];
-    if (!isLanguage(lang)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+  // The picker goes on to the notice or the menu; a switch offered under an answer only switches.
+  const setLanguage = async (ctx: BotContext, lang: Language, onward: boolean) => {
     useLanguage(ctx, deps, lang);
     ctx.session.languageChosen = true;
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t("language.set"));
-    if (ctx.match[1] === "setlang") return;
+    if (!onward) return;
     if (ctx.session.consent === undefined) return await sendPrivacy(ctx, deps, true);
     await sendMenu(ctx);
-  });
+  };
+  composer.callbackQuery(cb.language.filter, (ctx) => setLanguage(ctx, cb.language.value(ctx.match), true));
+  composer.callbackQuery(cb.switchLanguage.filter, (ctx) => setLanguage(ctx, cb.switchLanguage.value(ctx.match), false));
 
-  composer.callbackQuery(/^consent:(yes|no)$/, async (ctx) => {
+  composer.callbackQuery(cb.consent.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
-    if (ctx.match[1] === "yes") {
+    if (cb.consent.value(ctx.match) === "yes") {
       ctx.contact = deps.contacts.consent(ctx.address, ctx.language);
       ctx.session.consent = true;
       await ctx.reply(ctx.t("privacy.agreed"));

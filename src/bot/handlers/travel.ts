@@ -2,14 +2,20 @@ import { Composer, InlineKeyboard } from "grammy";
 import { ALL, isPlace, togglePlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
+import { button } from "../callback-data.js";
 import { addPlaces } from "../keyboards.js";
 import { askConsentFor } from "./privacy.js";
 
+/** The places picker's buttons: a place switched on or off, save, and "unsubscribe from all". */
+const toggle = button("sub:toggle", /[A-Za-z]{2,10}/);
+const save = button("sub:save");
+const none = button("sub:none");
+
 function placesKeyboard(ctx: BotContext, chosen: string[]): InlineKeyboard {
   const all = ctx.t("travel.all");
-  const kb = new InlineKeyboard().text(chosen.includes(ALL) ? `✓ ${all}` : all, `sub:toggle:${ALL}`).row();
-  return addPlaces(kb, ctx.t, (place) => chosen.includes(place), (place) => `sub:toggle:${place}`)
-    .text(ctx.t("travel.save"), "sub:save").row().text(ctx.t("travel.none"), "sub:none");
+  const kb = new InlineKeyboard().text(chosen.includes(ALL) ? `✓ ${all}` : all, toggle(ALL)).row();
+  return addPlaces(kb, ctx.t, (place) => chosen.includes(place), (place) => toggle(place))
+    .text(ctx.t("travel.save"), save()).row().text(ctx.t("travel.none"), none());
 }
 
 export function placeNames(ctx: BotContext, places: string[]): string {
@@ -33,29 +39,38 @@ export function travel(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t(removed ? "travel.unsubscribed" : "travel.not_subscribed"));
   });
 
-  composer.callbackQuery(/^sub:(toggle|save|none)(?::([A-Za-z]{2,10}))?$/, async (ctx) => {
-    if (!ctx.contact) {
-      await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-      return;
-    }
-    const [, action, place] = ctx.match;
-    const chosen = ctx.session.places ?? deps.subscriptions.get(ctx.contact.id) ?? [];
-    if (action === "toggle") {
-      if (!place || !isPlace(place)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
-      ctx.session.places = togglePlace(chosen, place);
-      await ctx.answerCallbackQuery();
-      // Edited in place on Telegram; messengers without buttons get the list again.
-      await ctx.editMessageReplyMarkup({ reply_markup: placesKeyboard(ctx, ctx.session.places) }).catch(() => undefined);
-      return;
-    }
+  // Only a stored person has a subscription to change.
+  const stored = (ctx: BotContext) => (ctx.contact ? ctx.contact : void ctx.answerCallbackQuery({ text: ctx.t("errors.stale") }));
+  const chosenNow = (ctx: BotContext, contactId: string) => ctx.session.places ?? deps.subscriptions.get(contactId) ?? [];
+
+  composer.callbackQuery(toggle.filter, async (ctx) => {
+    const contact = stored(ctx);
+    const place = toggle.value(ctx.match);
+    if (!contact) return;
+    if (!isPlace(place)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+    ctx.session.places = togglePlace(chosenNow(ctx, contact.id), place);
+    await ctx.answerCallbackQuery();
+    // Edited in place on Telegram; messengers without buttons get the list again.
+    await ctx.editMessageReplyMarkup({ reply_markup: placesKeyboard(ctx, ctx.session.places) }).catch(() => undefined);
+  });
+
+  composer.callbackQuery(none.filter, async (ctx) => {
+    const contact = stored(ctx);
+    if (!contact) return;
     await ctx.answerCallbackQuery();
     delete ctx.session.places;
-    if (action === "none") {
-      deps.subscriptions.remove(ctx.contact.id);
-      return await ctx.reply(ctx.t("travel.unsubscribed"));
-    }
+    deps.subscriptions.remove(contact.id);
+    await ctx.reply(ctx.t("travel.unsubscribed"));
+  });
+
+  composer.callbackQuery(save.filter, async (ctx) => {
+    const contact = stored(ctx);
+    if (!contact) return;
+    const chosen = chosenNow(ctx, contact.id);
+    await ctx.answerCallbackQuery();
+    delete ctx.session.places;
     if (chosen.length === 0) return await ctx.reply(ctx.t("travel.nothing_chosen"));
-    deps.subscriptions.set(ctx.contact.id, chosen);
+    deps.subscriptions.set(contact.id, chosen);
     await ctx.reply(ctx.t("travel.saved", { places: placeNames(ctx, chosen) }));
   });
   return composer;

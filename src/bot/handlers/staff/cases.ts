@@ -5,7 +5,11 @@ import type { BotContext } from "../../context.js";
 import { summaryText } from "../../conversations/intake.js";
 import type { AppDeps } from "../../deps.js";
 import { answerText } from "../faq.js";
+import { button } from "../../callback-data.js";
 import { arg, requireRole } from "./guard.js";
+
+/** The "take" button under each waiting case: carries the case reference. */
+const takeButton = button("staff:take", /[A-Z0-9-]{1,10}/);
 
 const MINUTE = 60_000;
 
@@ -29,7 +33,7 @@ export function caseCommands(deps: AppDeps): Composer<BotContext> {
     const now = deps.now();
     const kb = new InlineKeyboard();
     const lines = waiting.slice(0, 20).map((c) => {
-      kb.text(ctx.t("queue.take", { ref: c.ref }), `staff:take:${c.ref}`).row();
+      kb.text(ctx.t("queue.take", { ref: c.ref }), takeButton(c.ref)).row();
       return ctx.t("queue.item", {
         urgent: c.urgent ? ctx.t("queue.urgent_mark") : "", ref: c.ref, waiting: waited(ctx, c.createdAt, now), ...desk.describe(c, ctx.t),
       });
@@ -75,9 +79,9 @@ export function caseCommands(deps: AppDeps): Composer<BotContext> {
     await desk.kick();
   };
   composer.command("take", requireRole(deps, "volunteer", (ctx, member) => take(ctx, member, arg(ctx))));
-  composer.callbackQuery(/^staff:take:([A-Z0-9-]{1,10})$/, requireRole(deps, "volunteer", async (ctx, member) => {
+  composer.callbackQuery(takeButton.filter, requireRole(deps, "volunteer", async (ctx, member) => {
     await ctx.answerCallbackQuery();
-    await take(ctx, member, ctx.match![1]!);
+    await take(ctx, member, takeButton.value(ctx.match));
   }));
 
   composer.command("release", requireRole(deps, "volunteer", async (ctx, member) => {
