@@ -232,7 +232,7 @@ describe("the message budget", () => {
       // Each step got the reply it should, not an error: the walk went where it meant to.
       const texts = seen.map((m) => m.text);
       const tl = t(lang);
-      for (const expected of [tl("privacy.notice", { intakeDays: 7, caseDays: 90, idleDays: 180 }), tl("menu.title"), tl("faq.choose_topic"), tl("travel.choose"), tl("help.text")]) {
+      for (const expected of [tl("privacy.notice", { intakeDays: 7, caseDays: 90, idleDays: 180, channel: tl("privacy.channel_telegram") }), tl("menu.title"), tl("faq.choose_topic"), tl("travel.choose"), tl("help.text")]) {
         expect(texts, expected.slice(0, 40)).toContain(expected);
       }
       expect(texts.some((x) => x.includes(tl("entries.ccf-how-long.a", { ns: "faq" })))).toBe(true);

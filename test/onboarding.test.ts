@@ -28,7 +28,7 @@ describe("onboarding", () => {
       expect(notice.text).toContain("Signal");
       expect(notice.text).toContain("/forget");
       expect(notice.text).toContain("180");
-      expect(notice.text).toBe(t(lang)("privacy.notice", { intakeDays: 7, caseDays: 90, idleDays: 180 }));
+      expect(notice.text).toBe(t(lang)("privacy.notice", { intakeDays: 7, caseDays: 90, idleDays: 180, channel: t(lang)("privacy.channel_telegram") }));
       expect(desk.contactCount()).toBe(0);
 
       const after = await person.press(t(lang)("privacy.agree"));

@@ -114,6 +114,28 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(desk.logs.text).toContain("could not be deleted from signal-cli-rest-api");
   });
 
+  it("feels like Signal: no menu under every answer (0 is the menu), edits change the message, and the notice speaks of Signal", async () => {
+    await start(ws);
+    const p = person();
+    await onboard(p, "en");
+    expect(p.messages.some((m) => m.includes("Signal is the safer channel"))).toBe(false);
+    expect(p.messages.some((m) => m.includes(en("privacy.channel_signal")))).toBe(true);
+    const [answer] = await p.send("how do I get a red notice deleted");
+    expect(answer).toContain(en("faq.menu_hint"));
+    expect(answer).not.toContain(en("faq.human"));
+    expect(answer).not.toContain(en("menu.main"));
+    const [menu] = await p.send("0");
+    expect(menu).toContain(en("menu.title"));
+
+    // The places picker is edited in place on Telegram; on Signal the edit names the message it changes.
+    await p.send("/subscribe");
+    const picker = fake.sentTo(p.uuid).at(-1)!;
+    await p.press(en("travel.places.LT"));
+    const edited = fake.sentTo(p.uuid).at(-1)!;
+    expect(edited.editOf).toBe(picker.timestamp);
+    expect(edited.message).toContain(`✓ ${en("travel.places.LT")}`);
+  });
+
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
     await start(ws);
     const p = person();

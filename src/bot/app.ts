@@ -6,7 +6,7 @@ import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { BROADCAST, createBroadcastConversation } from "./conversations/broadcast.js";
 import { createIntake, INTAKE } from "./conversations/intake.js";
-import { createSend } from "./delivery.js";
+import { createRelease, createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
 import { relay, relayCommands } from "./handlers/relay.js";
@@ -117,7 +117,7 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
   bot.errorBoundary(failed, createApp(deps, transport.messenger));
   // This transport now carries relay messages for its messenger.
   deps.routes.set(transport.messenger, { api: bot.api, ...transport.route });
-  deps.desk.connect(createSend(deps.routes));
+  deps.desk.connect(createSend(deps.routes), createRelease(deps.routes));
   bot.catch(failed);
   return bot;
 }

@@ -1,7 +1,7 @@
 import { textFor } from "../broadcast/broadcasts.js";
 import { BroadcastRunner, type RunnerOptions } from "../broadcast/runner.js";
 import { renderWarning } from "./conversations/broadcast.js";
-import { translate } from "./delivery.js";
+import { asRelayFailure } from "./delivery.js";
 import type { AppDeps } from "./deps.js";
 
 /**
@@ -16,11 +16,11 @@ export function startBroadcasting(deps: AppDeps, overrides: Partial<RunnerOption
     render: (job, language) => renderWarning(deps.i18n.getFixedT(language), textFor(job, language)),
     send: async (to, text) => {
       const route = deps.routes.get(to.messenger);
-      if (!route) throw translate(new Error("no route"));
+      if (!route) throw asRelayFailure(new Error("no route"));
       try {
         await (route.bulkApi ?? route.api).sendMessage(route.chatIdOf(to.chatId), text, { link_preview_options: { is_disabled: true } });
       } catch (error) {
-        throw translate(error);
+        throw asRelayFailure(error);
       }
     },
     progress: async (job, progress, rate, final) => {

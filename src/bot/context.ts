@@ -35,6 +35,8 @@ export interface DeskFlavor {
   language: Language;
   /** Which transport the update came through: "telegram", "signal", "console"… */
   messenger: string;
+  /** Buttons reach this chat as numbered choices, so navigation is not listed under every answer. */
+  numbered: boolean;
   /** The private chat's address; set on every update the bot answers. */
   address: Address;
   /** Set when the person has consented and is stored. */

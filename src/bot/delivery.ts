@@ -1,9 +1,11 @@
 import { GrammyError, HttpError, InputFile } from "grammy";
 import { RelayFailure, type RelayPayload, type Send } from "../relay/outbox.js";
+import { splitText } from "../relay/split.js";
+import type { CarriedFile } from "../relay/outbox.js";
 import type { Route } from "./route.js";
 
 /** Bot API errors in the outbox's and the broadcast runner's terms. */
-export function translate(error: unknown): unknown {
+export function asRelayFailure(error: unknown): unknown {
   if (error instanceof GrammyError) {
     if (error.error_code === 429) return new RelayFailure("retry", (error.parameters.retry_after ?? 1) * 1000);
     if (error.error_code >= 500) return new RelayFailure("retry");
@@ -41,10 +43,20 @@ export function createSend(routes: ReadonlyMap<string, Route>): Send {
         }
         await source.release?.(file.ref);
       } else {
-        await route.api.sendMessage(chatId, payload.text ?? "", { link_preview_options: { is_disabled: true } });
+        // Longer than the messenger takes: in parts, at paragraph or sentence ends.
+        for (const part of splitText(payload.text ?? "", route.maxText ?? 4096)) {
+          await route.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+        }
       }
     } catch (error) {
-      throw translate(error);
+      throw asRelayFailure(error);
     }
+  };
+}
+
+/** Lets go of a file a relay carried but could not deliver, e.g. so Signal's store does not keep it. */
+export function createRelease(routes: ReadonlyMap<string, Route>): (file: CarriedFile) => Promise<void> {
+  return async (file) => {
+    await routes.get(file.messenger)?.release?.(file.ref);
   };
 }

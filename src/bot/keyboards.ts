@@ -68,11 +68,16 @@ function once(cache: KeyboardCache, t: TFunction, key: string, build: () => Inli
 
 const answerKeyboards: KeyboardCache = new WeakMap();
 
-/** The buttons under a free-text answer, per language and set of other matches. */
-export function afterAnswer(t: TFunction, others: string[]): InlineKeyboard {
-  return once(answerKeyboards, t, others.join(","), () => {
+/**
+ * The buttons under a free-text answer, per language and set of other
+ * matches. Where buttons are numbered lines of text, only the other matches
+ * are listed; the menu is "0", said once in the answer.
+ */
+export function afterAnswer(t: TFunction, others: string[], numbered = false): InlineKeyboard {
+  return once(answerKeyboards, t, `${numbered ? "#" : ""}${others.join(",")}`, () => {
     const kb = new InlineKeyboard();
     if (others.length > 0) kb.text(t("faq.other_matches"), cb.others(others)).row();
+    if (numbered) return kb;
     return kb.text(t("faq.human"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main"));
   });
 }

@@ -29,6 +29,10 @@ export interface Route {
   addressOf(chatId: number): string;
   /** Whether a file can be passed within this messenger by copying the message. */
   canCopy: boolean;
+  /** Whether buttons become numbered choices in the text (Signal, the console): then only real choices are listed. */
+  numbered?: boolean;
+  /** The longest text one message may carry here; longer relayed text is split. */
+  maxText?: number;
   /** Whether an edited message changes in place (Signal sends it again instead). */
   editsInPlace: boolean;
   /** Fetches a file into memory; it never touches the disk. */

@@ -77,9 +77,12 @@ export class HandoffDesk {
     this.now = parts.now ?? Date.now;
   }
 
-  /** Set by the transports once they can deliver. */
-  connect(send: Send): void {
+  #release: ((file: CarriedFile) => Promise<void>) | undefined;
+
+  /** Set by the transports once they can deliver; `release` lets go of a file that could not be. */
+  connect(send: Send, release?: (file: CarriedFile) => Promise<void>): void {
     this.#send = send;
+    this.#release = release;
   }
 
   /** Delivers whatever is due; called after every enqueue and by a timer. */
@@ -102,6 +105,8 @@ export class HandoffDesk {
   }
 
   #failed(caseId: string, payload: RelayPayload, reason: "deadline" | "unreachable" | "rejected"): void {
+    // A file that will not be delivered is not kept in its messenger's store either.
+    if (payload.file) void this.#release?.(payload.file).catch(() => undefined);
     const c = this.cases.byId(caseId);
     if (!c) return;
     if (reason === "unreachable" && payload.toPerson) {

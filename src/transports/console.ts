@@ -5,6 +5,7 @@ import { numericChats } from "../bot/route.js";
 import { VirtualBotApi } from "./virtual/api.js";
 import { ChoiceBook, renderWithChoices } from "./virtual/choices.js";
 import type { Outgoing } from "./virtual/types.js";
+import { cb } from "../bot/keyboards.js";
 import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
 
 /**
@@ -13,7 +14,7 @@ import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
  * button's text.
  */
 export async function runConsole(deps: AppDeps, io = { input: process.stdin, output: process.stdout }): Promise<void> {
-  const choices = new ChoiceBook();
+  const choices = new ChoiceBook(cb.menu("main"));
   const write = (text: string) => io.output.write(`${text}\n`);
   const render = (out: Outgoing) => {
     if (out.type === "message" || out.type === "edit") {
@@ -29,7 +30,7 @@ export async function runConsole(deps: AppDeps, io = { input: process.stdin, out
     messenger: "console",
     token: "console",
     client: { fetch: api.fetch },
-    route: { ...numericChats, canCopy: false, download: () => Promise.reject(new Error("the console has no files")) },
+    route: { ...numericChats, canCopy: false, numbered: true, download: () => Promise.reject(new Error("the console has no files")) },
   });
   await bot.init();
   const updates = new UpdateFactory();

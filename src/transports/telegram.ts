@@ -32,6 +32,7 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
     route: {
       ...numericChats,
       canCopy: true,
+      maxText: 4096,
       // Bulk sending paces and retries itself: no autoRetry on this one.
       bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT }),
       // Bots may fetch files up to 20 MB: getFile, then the file endpoint, into memory.

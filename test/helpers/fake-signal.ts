@@ -11,6 +11,8 @@ export interface SignalSent {
   message: string;
   attachments: { mime: string; name: string; bytes: Buffer }[];
   timestamp: number;
+  /** Set on an edit: the timestamp of the message it changes. */
+  editOf?: number;
 }
 
 type Failure =
@@ -312,7 +314,10 @@ export class FakeSignal {
       const slow = this.slowSends.get(recipient);
       if (slow) await sleep(slow);
       const timestamp = ++this.#clock;
-      this.sent.push({ recipient, message: typeof body.message === "string" ? body.message : "", attachments, timestamp });
+      this.sent.push({
+        recipient, message: typeof body.message === "string" ? body.message : "", attachments, timestamp,
+        ...(typeof body.edit_timestamp === "number" ? { editOf: body.edit_timestamp } : {}),
+      });
       return reply(res, 201, this.sendReply === "array" ? [{ timestamp: String(timestamp) }] : { timestamp: String(timestamp) });
     }
     if (path === `/v1/typing-indicator/${number}` && (method === "PUT" || method === "DELETE")) {

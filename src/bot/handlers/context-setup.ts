@@ -47,6 +47,7 @@ export function contextSetup(deps: AppDeps, messenger: string): Composer<BotCont
   }));
   composer.use(async (ctx, next) => {
     ctx.messenger = messenger;
+    ctx.numbered = deps.routes.get(messenger)?.numbered === true;
     ctx.address = addressOf(deps, messenger, ctx.chat!.id);
     if (ctx.session.consent !== false) {
       const contact = deps.contacts.find(ctx.address);

@@ -34,7 +34,10 @@ export function answerText(t: TFunction, id: string): string {
  * that button stores.
  */
 function answerReply(ctx: BotContext, t: TFunction, id: string, others: string[]): { text: string; markup: InlineKeyboard } {
-  if (id !== DETAINED) return { text: answerText(t, id), markup: afterAnswer(t, others) };
+  if (id !== DETAINED) {
+    const text = answerText(t, id);
+    return { text: ctx.numbered ? `${text}\n\n${t("faq.menu_hint")}` : text, markup: afterAnswer(t, others, ctx.numbered) };
+  }
   if (!ctx.contact) ctx.session.emergencyNoticeShown = true;
   const text = ctx.contact ? answerText(t, id) : `${answerText(t, id)}\n\n${t("emergency.consent_line")}`;
   return { text, markup: emergencyKeyboard(t, others) };

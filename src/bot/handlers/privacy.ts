@@ -7,6 +7,8 @@ export async function sendPrivacy(ctx: BotContext, deps: AppDeps, withButtons: b
     intakeDays: deps.config.RETENTION_INTAKE_DAYS,
     caseDays: deps.config.RETENTION_CASE_DAYS,
     idleDays: deps.config.RETENTION_IDLE_DAYS,
+    // What the messenger itself protects differs; Signal users are not told to move to Signal.
+    channel: ctx.t(ctx.messenger === "signal" ? "privacy.channel_signal" : ctx.messenger === "console" ? "privacy.channel_console" : "privacy.channel_telegram"),
   });
   await ctx.reply(text, withButtons ? { reply_markup: consentKeyboard(ctx.t) } : {});
 }

@@ -90,11 +90,13 @@ export class SignalClient {
   }
 
   /** Sends a message; returns its timestamp, which identifies it for remote deletion. */
-  async send(recipient: string, message: string, attachments: Attachment[] = []): Promise<number> {
+  /** Sends a message; with `editOf`, an edit of the message sent at that timestamp. */
+  async send(recipient: string, message: string, attachments: Attachment[] = [], editOf?: number): Promise<number> {
     const response = await this.#call(this.#http.post("/v2/send", {
       number: this.number,
       recipients: [recipient],
       message,
+      ...(editOf !== undefined ? { edit_timestamp: editOf } : {}),
       ...(attachments.length > 0
         ? { base64_attachments: attachments.map((a) => `data:${a.mime};filename=${a.name.replace(/[;,]/g, "_")};base64,${Buffer.from(a.bytes).toString("base64")}`) }
         : {}),

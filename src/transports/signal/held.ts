@@ -11,6 +11,8 @@ export interface HeldReply {
   messageId?: number;
   text: string;
   file?: Attachment;
+  /** The timestamp of the message this one edits. */
+  editOf?: number;
 }
 
 export const heldPlace = (id: number) => `signal_held:${id}`;

@@ -18,6 +18,7 @@ import { readEnvelope, type Incoming } from "./envelope.js";
 import { SignalHeld, type HeldReply } from "./held.js";
 import { SignalInbox } from "./inbox.js";
 import { StartupError } from "../../config/startup-error.js";
+import { cb } from "../../bot/keyboards.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
 
 export interface SignalOptions {
@@ -96,7 +97,7 @@ export class SignalTransport {
   #releasing: Promise<void> | undefined;
   /** Set around broadcast calls: they are paced by their own runner, so a pause fails them instead of holding them. */
   readonly #bulk = new AsyncLocalStorage<true>();
-  readonly #choices = new ChoiceBook();
+  readonly #choices = new ChoiceBook(cb.menu("main"));
   readonly #updates = new UpdateFactory();
   readonly #chatKey: Buffer;
   // Filled again by `chatIdOf` on every message in or out, so bounded.
@@ -140,6 +141,9 @@ export class SignalTransport {
         },
         canCopy: false,
         editsInPlace: false,
+        numbered: true,
+        // Signal carries longer text as an attachment; relayed text is split well before that.
+        maxText: 2000,
         trust: (chatId) => this.trust(chatId),
         claim: (file) => void this.#claimed.add(file.fileId),
         download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
@@ -177,7 +181,11 @@ export class SignalTransport {
         case "edit": {
           this.#choices.remember(out.message);
           const file = out.message.file;
-          return await this.#sendOrHold(bulk, { uuid, chatId, messageId: out.message.messageId, text: renderWithChoices(out.message), ...(file ? { file } : {}) });
+          // An edit changes the message people already have (Signal's edit_timestamp names it), as on Telegram.
+          const original = out.type === "edit" && !file ? this.#timestamps.get(`${chatId}:${out.message.messageId}`) : undefined;
+          return await this.#sendOrHold(bulk, {
+            uuid, chatId, messageId: out.message.messageId, text: renderWithChoices(out.message), ...(file ? { file } : {}), ...(original ? { editOf: original } : {}),
+          });
         }
         case "notice":
           return await this.#sendOrHold(bulk, { uuid, chatId, text: out.text });
@@ -197,8 +205,9 @@ export class SignalTransport {
   }
 
   async #send(reply: HeldReply): Promise<void> {
-    const timestamp = await this.#withTrust(reply.uuid, reply.chatId, () => this.client.send(reply.uuid, reply.text, reply.file ? [reply.file] : []));
-    if (reply.messageId !== undefined) this.#timestamps.set(`${reply.chatId}:${reply.messageId}`, timestamp);
+    const timestamp = await this.#withTrust(reply.uuid, reply.chatId, () => this.client.send(reply.uuid, reply.text, reply.file ? [reply.file] : [], reply.editOf));
+    // Edits keep naming the first message: Signal edits refer to the original's timestamp.
+    if (reply.messageId !== undefined && reply.editOf === undefined) this.#timestamps.set(`${reply.chatId}:${reply.messageId}`, timestamp);
   }
 
   #paused(): boolean {

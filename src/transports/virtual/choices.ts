@@ -22,6 +22,9 @@ const normalize = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[^\p
 export class ChoiceBook {
   #last = new Map<number, OutgoingMessage>();
 
+  /** `zero` is the data "0" stands for in every chat (the main menu), where answers offer it. */
+  constructor(private readonly zero?: string) {}
+
   remember(message: OutgoingMessage): void {
     if (choicesOf(message).some((b) => b.data !== undefined)) this.#last.set(message.chatId, message);
   }
@@ -29,6 +32,7 @@ export class ChoiceBook {
   /** The button a reply selects, if it selects one. */
   resolve(chatId: number, reply: string): { data: string; messageId: number } | undefined {
     const message = this.#last.get(chatId);
+    if (this.zero !== undefined && reply.trim() === "0") return { data: this.zero, messageId: message?.messageId ?? 0 };
     if (!message) return undefined;
     const choices = choicesOf(message);
     const trimmed = reply.trim();
