@@ -136,6 +136,19 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(edited.message).toContain(`✓ ${en("travel.places.LT")}`);
   });
 
+  it("sends the officer card as an image attachment, chosen with numbered replies", async () => {
+    await start(ws);
+    const p = person();
+    await onboard(p, "en");
+    await p.send("/card");
+    await p.press(en("card.countries.LT"));
+    await p.press(en("card.make"));
+    const sent = fake.sentTo(p.uuid).find((m) => m.attachments.length > 0)!;
+    expect(sent.attachments[0]!.mime).toBe("image/png");
+    expect(sent.attachments[0]!.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(p.last()).toContain("Pareiškimas");
+  });
+
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
     await start(ws);
     const p = person();

@@ -20,6 +20,7 @@ import { menu } from "./handlers/menu.js";
 import { askLanguage, onboarding } from "./handlers/onboarding.js";
 import { useLanguage } from "./handlers/language.js";
 import { floodGuard } from "./handlers/flood.js";
+import { card, cardTyped } from "./handlers/card.js";
 import { privateOnly } from "./handlers/private-only.js";
 
 /** Where conversation state is stored: this prefix and the chat's storage key. */
@@ -67,7 +68,8 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
     }
     await next();
   });
-  app.on(commandsOrButtons, broadcastCommand(deps), travel(deps), onboarding(deps), menu(deps), forget(deps), faqHandlers());
+  app.on(commandsOrButtons, broadcastCommand(deps), travel(deps), card(deps), onboarding(deps), menu(deps), forget(deps), faqHandlers());
+  app.use(cardTyped(deps));
 
   app.on("message:text", async (ctx) => {
     const text = ctx.message.text;

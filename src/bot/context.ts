@@ -25,6 +25,8 @@ export interface SessionData {
   country?: string;
   /** Places being chosen for travel warnings, until saved. */
   places?: string[];
+  /** The officer card's country picker is open: the next text may be a country's name (never the country itself). */
+  cardPicking?: boolean;
   /** Day number of the last expiry refresh, so a contact is touched at most daily. */
   touched?: number;
 }

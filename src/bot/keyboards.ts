@@ -7,7 +7,7 @@ import { BoundedMap } from "../cache/bounded-map.js";
 import { button } from "./callback-data.js";
 
 /** What the menu buttons lead to. */
-export const MENU_TARGETS = ["main", "faq", "intake", "lawyer", "urgent", "travel", "language", "forget", "privacy"] as const;
+export const MENU_TARGETS = ["main", "faq", "intake", "lawyer", "urgent", "card", "travel", "language", "forget", "privacy"] as const;
 export type MenuTarget = (typeof MENU_TARGETS)[number];
 
 const answers = ["yes", "no"] as const;
@@ -36,7 +36,7 @@ export const cb = {
   contacts: button("sos:contacts"),
 };
 
-export const MENU_ITEMS = ["faq", "intake", "lawyer", "travel", "language", "forget"] as const;
+export const MENU_ITEMS = ["faq", "intake", "lawyer", "card", "travel", "language", "forget"] as const;
 
 export function languageKeyboard(t: TFunction, preselected?: Language): InlineKeyboard {
   const kb = new InlineKeyboard();
@@ -114,7 +114,8 @@ export function distressKeyboard(t: TFunction): InlineKeyboard {
 }
 
 export function emergencyKeyboard(t: TFunction, related: string[]): InlineKeyboard {
-  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row().text(t("contacts.button"), cb.contacts()).row();
+  const kb = new InlineKeyboard().text(t("emergency.handoff"), cb.menu("urgent")).row().text(t("contacts.button"), cb.contacts()).row()
+    .text(t("menu.card"), cb.menu("card")).row();
   if (related.length > 0) kb.text(t("emergency.related"), cb.others(related)).row();
   return kb.text(t("menu.main"), cb.menu("main"));
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createBot, dispatch } from "../bot/app.js";
 import type { AppDeps } from "../bot/deps.js";
@@ -13,13 +16,18 @@ import { UpdateFactory, type VirtualUser } from "./virtual/updates.js";
  * messenger. Buttons are shown as numbered choices: type the number or the
  * button's text.
  */
-export async function runConsole(deps: AppDeps, io = { input: process.stdin, output: process.stdout }): Promise<void> {
+export async function runConsole(deps: AppDeps, io = { input: process.stdin, output: process.stdout }, files = tmpdir()): Promise<void> {
   const choices = new ChoiceBook(cb.menu("main"));
   const write = (text: string) => io.output.write(`${text}\n`);
   const render = (out: Outgoing) => {
     if (out.type === "message" || out.type === "edit") {
       choices.remember(out.message);
-      write(`\n\x1b[36mbot${out.type === "edit" ? " (edited)" : ""}>\x1b[0m ${renderWithChoices(out.message)}`);
+      // A terminal shows no pictures: a file the bot sends is written out, and its path shown.
+      const file = out.message.file;
+      const saved = file && join(mkdtempSync(join(files, "notice-desk-")), basename(file.name));
+      if (file && saved) writeFileSync(saved, file.bytes, { mode: 0o600 });
+      const text = saved ? `${renderWithChoices(out.message)}\n[${saved}]` : renderWithChoices(out.message);
+      write(`\n\x1b[36mbot${out.type === "edit" ? " (edited)" : ""}>\x1b[0m ${text}`);
     } else if (out.type === "notice") {
       write(`\x1b[2m(${out.text})\x1b[0m`);
     }

@@ -4,6 +4,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { benchBroadcast } from "./broadcast.js";
+import { benchCard } from "./card.js";
 import { benchMatcher } from "./matcher.js";
 import { benchSignal } from "./signal.js";
 import { benchFaq, benchIntake, benchStartup } from "./stack.js";
@@ -32,6 +33,9 @@ row(`memory, ${intake.stored} stored people mid-intake`, `RSS at rest ${intake.s
 
 const startup = await benchStartup();
 row(`start-up to first answer, ${startup.contacts} contacts`, ms(startup.milliseconds), "< 1,500 ms");
+
+const card = benchCard();
+row("officer card, rendered to PNG (Polish, Russian, English)", `p50 ${ms(card.p50)}, p99 ${ms(card.p99)}`, "< 150 ms");
 
 const signal = await benchSignal();
 row(`Signal reply, poll mode (SIGNAL_POLL_SECONDS=1, ${signal.startupMs} ms signal-cli start), idle`, `p50 ${ms(signal.idleP50)}, p99 ${ms(signal.idleP99)}`, "≈ 1 s + start");

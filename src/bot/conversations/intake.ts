@@ -162,7 +162,8 @@ export function createIntake(deps: AppDeps) {
             return opened.ref;
           });
           await answer.reply(t("intake.done", { ref }), {
-            reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.main"), cb.menu("main")),
+            reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
+              .text(t("menu.main"), cb.menu("main")),
           });
           return;
         }

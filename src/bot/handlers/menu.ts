@@ -7,6 +7,7 @@ import { sendTopics } from "./faq.js";
 import { alertNow, requestHuman } from "./handoff.js";
 import { sendMyData } from "./mydata.js";
 import { askPlaces } from "./travel.js";
+import { askCardCountry } from "./card.js";
 import { askForget } from "./forget.js";
 import { askLanguage, sendMenu } from "./onboarding.js";
 import { askConsentFor, sendPrivacy } from "./privacy.js";
@@ -37,6 +38,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "urgent": return await alertNow(ctx, deps);
       case "privacy": return await sendPrivacy(ctx, deps, ctx.session.consent === undefined);
       case "travel": return await askPlaces(ctx, deps);
+      case "card": return await askCardCountry(ctx, deps);
     }
   });
   return composer;

@@ -39,6 +39,13 @@ function buttonsOf(markup: unknown): Button[][] {
   );
 }
 
+/** grammY sends uploads as octet-stream; a messenger that shows images needs to know one is. */
+function mimeOf(name: string, sent: string | undefined): string {
+  if (sent && sent !== "application/octet-stream") return sent;
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(name)?.[1]?.toLowerCase();
+  return ({ png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", pdf: "application/pdf", txt: "text/plain" } as Record<string, string>)[ext ?? ""] ?? "application/octet-stream";
+}
+
 /** Reads grammY's multipart upload: fields as values, files as `{ name, mime, bytes }`. */
 async function formPayload(init: RequestInit): Promise<Payload> {
   const headers = new Headers(init.headers);
@@ -47,7 +54,7 @@ async function formPayload(init: RequestInit): Promise<Payload> {
   const files = new Map<string, { name: string; mime: string; bytes: Uint8Array }>();
   for (const part of parts) {
     if (part.filename === undefined) payload[part.name] = part.data.toString("utf8");
-    else files.set(part.name, { name: part.filename, mime: part.contentType ?? "application/octet-stream", bytes: new Uint8Array(part.data) });
+    else files.set(part.name, { name: part.filename, mime: mimeOf(part.filename, part.contentType), bytes: new Uint8Array(part.data) });
   }
   // grammY names the file part and points to it as "attach://<name>".
   for (const [key, value] of Object.entries(payload)) {
