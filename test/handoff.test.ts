@@ -314,6 +314,25 @@ describe("handoff to volunteers", () => {
     expect(refused!.text).not.toContain(urgentRef);
   });
 
+  it("relays to one slow chat without holding up anyone else's", async () => {
+    const v1 = await volunteer(telegram, 950, false);
+    const v2 = await volunteer(telegram, 951, false);
+    const slowPerson = await person(telegram, 7500, "en");
+    const other = await person(telegram, 7501, "en");
+    await v1.send(`/take ${refIn((await slowPerson.press(en("menu.lawyer")))[0]!.text)}`);
+    await v2.send(`/take ${refIn((await other.press(en("menu.lawyer")))[0]!.text)}`);
+    telegram.slow(7500, 3_000);
+    const arrived: string[] = [];
+    const slowSent = v1.send("a long document for you").then(() => arrived.push("slow"));
+    await new Promise((r) => setTimeout(r, 50));
+    await v2.send("a quick question");
+    arrived.push("other");
+    expect(other.last()!.text).toContain("a quick question");
+    await slowSent;
+    expect(arrived).toEqual(["other", "slow"]);
+    expect(slowPerson.last()!.text).toContain("a long document for you");
+  });
+
   it("alerts every on-duty volunteer about an urgent case, and again until someone takes it", async () => {
     const onDuty1 = await volunteer(telegram, 907, true);
     const onDuty2 = await volunteer(signal, 908, true);

@@ -57,8 +57,8 @@ const place = (caseId: string, id: number) => `outbox:${caseId}:${id}`;
  */
 export class Outbox {
   readonly #now: () => number;
-  #flushing: Promise<void> | undefined;
-  #again = false;
+  /** One sender per case with messages due: each case's messages go in order, the cases side by side. */
+  readonly #senders = new Map<string, Promise<void>>();
   /** Messages re-sent after a crash that may have reached the messenger before it. */
   ambiguous = 0;
 
@@ -91,21 +91,34 @@ export class Outbox {
     return this.db.select({ n: sql<number>`count(*)` }).from(outbox).get()?.n ?? 0;
   }
 
-  /** Sends everything due, one at a time, in order. Concurrent calls share one pass. */
+  /**
+   * Sends everything due: each case's messages one at a time and in order,
+   * the cases side by side, so one slow chat (a big file, a messenger waiting
+   * out a limit) holds up only its own case. Resolves once the cases that had
+   * messages due at the call have none left.
+   */
   flush(send: Send, events: OutboxEvents): Promise<void> {
-    if (this.#flushing) {
-      this.#again = true;
-      return this.#flushing;
-    }
-    this.#flushing = (async () => {
-      do {
-        this.#again = false;
-        await this.#pass(send, events);
-      } while (this.#again);
-    })().finally(() => {
-      this.#flushing = undefined;
+    const due = this.db.selectDistinct({ caseId: outbox.caseId }).from(outbox)
+      .where(and(eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, this.#now()))).all();
+    const waiting = due.map(({ caseId }) => {
+      let sender = this.#senders.get(caseId);
+      if (!sender) {
+        sender = this.#drain(caseId, send, events).finally(() => this.#senders.delete(caseId));
+        this.#senders.set(caseId, sender);
+      }
+      return sender;
     });
-    return this.#flushing;
+    return Promise.all(waiting).then(() => undefined);
+  }
+
+  async #drain(caseId: string, send: Send, events: OutboxEvents): Promise<void> {
+    for (;;) {
+      const row = this.db.select().from(outbox)
+        .where(and(eq(outbox.caseId, caseId), eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, this.#now())))
+        .orderBy(asc(outbox.id)).limit(1).get();
+      if (!row) return;
+      await this.#deliver(row, send, events);
+    }
   }
 
   /** When the next message is due, if any. */
@@ -118,37 +131,31 @@ export class Outbox {
     return this.db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.nextAttemptAt)).limit(1).get()?.at;
   }
 
-  async #pass(send: Send, events: OutboxEvents): Promise<void> {
-    for (;;) {
-      const now = this.#now();
-      const row = this.db.select().from(outbox)
-        .where(and(eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, now)))
-        .orderBy(asc(outbox.id)).limit(1).get();
-      if (!row) return;
-      const contactId = this.#contactOf(row.caseId);
-      if (!contactId) continue;
-      const payload = this.vault.open<RelayPayload>(contactId, row.payload, place(row.caseId, row.id));
-      const drop = () => this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
-      if (row.deadlineAt < now) {
-        drop();
-        await events.failed(row.caseId, payload, "deadline");
-        continue;
+  async #deliver(row: typeof outbox.$inferSelect, send: Send, events: OutboxEvents): Promise<void> {
+    const contactId = this.#contactOf(row.caseId);
+    // Its case is gone (the rows go with it; this one was read just before): nothing to deliver.
+    if (!contactId) return void this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
+    const payload = this.vault.open<RelayPayload>(contactId, row.payload, place(row.caseId, row.id));
+    const drop = () => this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
+    if (row.deadlineAt < this.#now()) {
+      drop();
+      return await events.failed(row.caseId, payload, "deadline");
+    }
+    this.db.update(outbox).set({ state: "sending", attempts: row.attempts + 1 }).where(eq(outbox.id, row.id)).run();
+    try {
+      await send(payload);
+      drop();
+    } catch (error) {
+      if (!(error instanceof RelayFailure) || error.kind === "retry") {
+        const delay = Math.max(100, error instanceof RelayFailure && error.retryAfterMs !== undefined
+          ? error.retryAfterMs
+          : this.options.backoffMs * 2 ** Math.min(row.attempts, 10));
+        this.db.update(outbox).set({ state: "pending", nextAttemptAt: this.#now() + delay }).where(eq(outbox.id, row.id)).run();
+        return;
       }
-      this.db.update(outbox).set({ state: "sending", attempts: row.attempts + 1 }).where(eq(outbox.id, row.id)).run();
-      try {
-        await send(payload);
-        drop();
-      } catch (error) {
-        if (!(error instanceof RelayFailure) || error.kind === "retry") {
-          const delay = Math.max(100, error instanceof RelayFailure && error.retryAfterMs !== undefined
-            ? error.retryAfterMs
-            : this.options.backoffMs * 2 ** Math.min(row.attempts, 10));
-          this.db.update(outbox).set({ state: "pending", nextAttemptAt: this.#now() + delay }).where(eq(outbox.id, row.id)).run();
-          continue;
-        }
-        drop();
-        await events.failed(row.caseId, payload, error.kind);
-      }
+      drop();
+      await events.failed(row.caseId, payload, error.kind);
     }
   }
+
 }

@@ -72,6 +72,12 @@ export class MemoryTransport {
   readonly #collecting = new Map<number, OutgoingMessage[]>();
 
   /** Makes the next deliveries to a chat fail as the Bot API would (429, 403…). */
+  /** Deliveries to this chat take `ms` (a slow messenger or a big file): nothing else should wait for them. */
+  slow(chatId: number, ms: number): void {
+    this.#slow.set(chatId, ms);
+  }
+  readonly #slow = new Map<number, number>();
+
   failNext(chatId: number, ...errors: DeliveryError[]): void {
     this.#failures.set(chatId, [...(this.#failures.get(chatId) ?? []), ...errors]);
   }
@@ -101,6 +107,12 @@ export class MemoryTransport {
 
   #deliver(out: Outgoing): Promise<void> {
     const chatId = out.type === "message" || out.type === "edit" ? out.message.chatId : out.chatId;
+    const wait = this.#slow.get(chatId);
+    if (wait) return new Promise((resolve) => setTimeout(resolve, wait)).then(() => this.#arrive(out, chatId));
+    return this.#arrive(out, chatId);
+  }
+
+  #arrive(out: Outgoing, chatId: number): Promise<void> {
     const failure = this.#failures.get(chatId)?.shift();
     if (failure) return Promise.reject(failure);
     const user = this.#users.get(chatId);
