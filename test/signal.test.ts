@@ -79,13 +79,16 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     const [choose] = await p.send("/start");
     expect(choose).toContain(en("language.choose"));
     expect(choose).toMatch(/\n1\. .+\n2\. .+\n3\. /);
-    const [set, notice] = await p.press("Беларуская");
-    expect(set).toBe(be("language.set"));
-    expect(notice).toContain("Signal");
+    // One message per step: the confirmation and the next question together.
+    const step = await p.press("Беларуская");
+    expect(step).toHaveLength(1);
+    expect(step[0]!.startsWith(`${be("language.set")}\n\n`)).toBe(true);
+    expect(step[0]).toContain("Signal");
     // Typing a button's text works as well as its number.
     const replies = await p.send(be("privacy.agree"));
-    expect(replies[0]).toBe(be("privacy.agreed"));
-    expect(replies.at(-1)).toContain(be("menu.title"));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.startsWith(be("privacy.agreed"))).toBe(true);
+    expect(replies[0]).toContain(be("menu.title"));
     expect(desk.contactCount()).toBe(1);
     expect(fake.expirations.get(p.uuid)).toBe(7 * 24 * 3600);
     expect(fake.typing.some((t) => t.recipient === p.uuid && t.on)).toBe(true);
@@ -174,7 +177,7 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     await p.press(en("intake.choice.knowledge.diffusion"));
     await p.press(en("intake.skip"));
     const [bad] = await p.send("1900");
-    expect(bad).toBe(en("intake.invalid.year", { year: new Date().getUTCFullYear() }));
+    expect(bad!.startsWith(en("intake.invalid.year", { year: new Date().getUTCFullYear() }))).toBe(true);
     await p.send("2021");
     await p.press(en("intake.skip"));
     await p.press(en("intake.choice.lawyerLanguage.en"));
@@ -276,7 +279,7 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     fake.deliver(frame);
     await until(() => signal.handled >= target);
     await signal.idle();
-    expect(p.messages.filter((m) => m === en("language.set"))).toHaveLength(1);
+    expect(p.messages.filter((m) => m.startsWith(en("language.set")))).toHaveLength(1);
     // signal-cli delivering the same envelope again changes nothing.
     const count = p.messages.length;
     fake.deliver(frame);
@@ -340,7 +343,7 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(desk.logs.text).toContain("signal receive connection stopped answering");
     expect(signal.health.disconnects).toBe(1);
     const [set] = await p.press("English");
-    expect(set).toBe(en("language.set"));
+    expect(set!.startsWith(en("language.set"))).toBe(true);
   });
 
   it("one person's slow send does not delay another person's reply", async () => {

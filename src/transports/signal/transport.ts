@@ -10,8 +10,8 @@ import type { FileRef } from "../../bot/route.js";
 import type { Keyring } from "../../crypto/keyring.js";
 import type { Store } from "../../db/open.js";
 import { VirtualBotApi } from "../virtual/api.js";
-import { ChoiceBook, renderWithChoices } from "../virtual/choices.js";
-import { DeliveryError, type Outgoing } from "../virtual/types.js";
+import { ChoiceBook, choicesOf, renderWithChoices } from "../virtual/choices.js";
+import { DeliveryError, type Outgoing, type OutgoingMessage } from "../virtual/types.js";
 import { UpdateFactory, type VirtualUser } from "../virtual/updates.js";
 import { SignalClient, SignalError } from "./client.js";
 import { readEnvelope, type Incoming } from "./envelope.js";
@@ -106,6 +106,9 @@ export class SignalTransport {
   readonly #timestamps = new BoundedMap<string, number>(10_000);
   readonly #timerSet = new BoundedMap<number, true>(20_000);
   readonly #claimed = new Set<string>();
+  /** Chats whose own message is being handled: their plain lines wait to join the next message. */
+  readonly #stepping = new Set<number>();
+  readonly #lines = new Map<number, OutgoingMessage[]>();
   #socket: WebSocket | undefined;
   #running = false;
   /** One queue per person: someone slow to answer holds up only themselves. */
@@ -179,8 +182,18 @@ export class SignalTransport {
       switch (out.type) {
         case "message":
         case "edit": {
-          this.#choices.remember(out.message);
           const file = out.message.file;
+          // One message per step: a plain line (a confirmation) waits to go out with what follows it.
+          const before = this.#lines.get(chatId);
+          if (out.type === "message" && !file && !bulk && this.#stepping.has(chatId) && choicesOf(out.message).length === 0) {
+            this.#lines.set(chatId, [...(before ?? []), out.message]);
+            return;
+          }
+          if (before && out.type === "message") {
+            this.#lines.delete(chatId);
+            out = { ...out, message: { ...out.message, text: [...before.map((m) => m.text), out.message.text].join("\n\n") } };
+          }
+          this.#choices.remember(out.message);
           // An edit changes the message people already have (Signal's edit_timestamp names it), as on Telegram.
           const original = out.type === "edit" && !file ? this.#timestamps.get(`${chatId}:${out.message.messageId}`) : undefined;
           return await this.#sendOrHold(bulk, {
@@ -365,6 +378,7 @@ export class SignalTransport {
     // Taken up before handling: a crash from here on does not replay it, so
     // nothing is applied twice (an answer already given would fall on the next step).
     this.#inbox.done(id);
+    this.#stepping.add(chatId);
     try {
       if (incoming.text !== undefined) {
         const chosen = this.#choices.resolve(chatId, incoming.text);
@@ -376,6 +390,10 @@ export class SignalTransport {
         if (!this.#claimed.has(a.id)) await this.#deleteFile(a.id);
       }
     } finally {
+      this.#stepping.delete(chatId);
+      const lines = this.#lines.get(chatId);
+      this.#lines.delete(chatId);
+      if (lines) await this.#sendOrHold(false, { uuid: incoming.uuid, chatId, text: lines.map((m) => m.text).join("\n\n") }).catch(() => undefined);
       this.handled++;
       await this.client.typing(incoming.uuid, false).catch(() => undefined);
     }
