@@ -109,6 +109,16 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     for (const m of fake.sentTo(person.id)) expect(m.text.length).toBeLessThanOrEqual(1200);
   });
 
+  it("sends the officer card as a photo through the Bot API", async () => {
+    await start();
+    const person = { id: 520, language_code: "en" };
+    const [picker] = await exchange(person.id, textUpdate(person, "/card"));
+    const [options] = await exchange(person.id, callbackUpdate(person, button(picker!, en("card.countries.DE")), picker!.messageId));
+    const [photo, text] = await exchange(person.id, callbackUpdate(person, button(options!, en("card.make")), options!.messageId), 2);
+    expect(photo!.file?.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(text!.text).toContain("Erklärung");
+  });
+
   it("waits out a 429 for retry_after seconds and then delivers exactly once", async () => {
     await start();
     fake.fail({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
