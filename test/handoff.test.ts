@@ -3,6 +3,7 @@ import { createI18n } from "../src/i18n/i18n.js";
 import { pseudonymIn } from "../src/staff/staff.js";
 import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
 import { DeliveryError } from "../src/transports/virtual/types.js";
+import { joinTeam } from "./helpers/staff.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
 
 const i18n = await createI18n();
@@ -26,12 +27,8 @@ afterEach(() => desk.close());
 const texts = (user: MemoryUser) => user.messages.map((m) => m.text);
 
 async function volunteer(transport: MemoryTransport, id: number, onDuty = false): Promise<MemoryUser> {
-  const admin = telegram.user({ id: ADMIN, languageCode: "en" });
-  const [invite] = await admin.send("/invite");
-  const code = /\/join (\w+)/.exec(invite!.text)![1]!;
   const member = transport.user({ id, languageCode: "en" });
-  const [welcome] = await member.send(`/join ${code}`);
-  expect(welcome!.text).toMatch(/pseudonym/);
+  expect(await joinTeam(telegram.user({ id: ADMIN, languageCode: "en" }), member)).toMatch(/pseudonym/);
   if (onDuty) await member.send("/duty on");
   return member;
 }

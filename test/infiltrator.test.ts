@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createI18n } from "../src/i18n/i18n.js";
 import { MemoryTransport, type MemoryUser } from "../src/transports/memory.js";
+import { inviteCode, joinTeam } from "./helpers/staff.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
 
 /**
@@ -30,10 +31,8 @@ beforeEach(() => start());
 afterEach(() => desk.close());
 
 async function join(id: number): Promise<{ user: MemoryUser; name: string }> {
-  const [invite] = await admin.send("/invite");
-  const code = /\/join (\w+)/.exec(invite!.text)![1]!;
   const user = telegram.user({ id, languageCode: "en" });
-  await user.send(`/join ${code}`);
+  expect(await joinTeam(admin, user)).toMatch(/pseudonym/);
   return { user, name: desk.runtime.deps.staff.find({ messenger: "telegram", chatId: String(id) })!.pseudonym };
 }
 
@@ -127,8 +126,7 @@ describe("an insider with a valid invite", () => {
     const person = await asking(7020);
     await asking(804_000);
     await honest.user.send(`/take ${person.ref}`);
-    const [invite] = await admin.send("/invite");
-    const code = /\/join (\w+)/.exec(invite!.text)![1]!;
+    const code = await inviteCode(admin);
     const ids = {
       person: desk.runtime.deps.contacts.idOf({ messenger: "telegram", chatId: "7020" })!,
       insider: desk.runtime.deps.contacts.idOf({ messenger: "telegram", chatId: String(804_000) })!,

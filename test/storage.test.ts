@@ -15,6 +15,7 @@ import { rekeyAll } from "../src/db/rekey.js";
 import { rotateKeys } from "../src/db/rotate.js";
 import { IntakeDrafts } from "../src/intake/drafts.js";
 import { createTestDesk } from "./helpers/runtime.js";
+import { inviteCode, joinTeam } from "./helpers/staff.js";
 import { purgeExpired } from "../src/retention/purge.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -207,10 +208,8 @@ describe("full re-key", () => {
     const d = await createTestDesk({ ADMINS: "telegram:1" });
     const chat = new MemoryTransport(d.runtime.deps, "telegram");
     const admin = chat.user({ id: 1, languageCode: "en" });
-    const [invite] = await admin.send("/invite");
-    const code = /\/join (\w+)/.exec(invite!.text)![1]!;
     const volunteer = chat.user({ id: 2, languageCode: "en" });
-    await volunteer.send(`/join ${code}`);
+    await joinTeam(admin, volunteer);
     const person = chat.user({ id: 3, languageCode: "en" });
     await person.send("/start");
     await person.press(en("language.names.en"));
@@ -224,8 +223,7 @@ describe("full re-key", () => {
     await person.press(en("travel.save"));
     await person.press(en("menu.intake"));
     await person.press(en("intake.choice.country.PL"));
-    const [pendingInvite] = await admin.send("/invite");
-    const unused = /\/join (\w+)/.exec(pendingInvite!.text)![1]!;
+    const unused = await inviteCode(admin);
     const { dir, config } = d;
     await d.runtime.close();
     const oldCopy = readFileSync(config.DATABASE_PATH);

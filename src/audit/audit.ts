@@ -3,17 +3,15 @@ import type { Db } from "../db/open.js";
 import { audit } from "../db/schema.js";
 
 /** What the audit log records; never message text or ids, only who (pseudonym), what and which case. */
-export type AuditAction =
-  | "invite" | "join" | "take" | "view" | "release" | "close" | "note" | "role" | "remove" | "leave" | "duty"
-  | "broadcast" | "denied" | "forged" | "tampered" | "held" | "trust";
+export const AUDIT_ACTIONS = [
+  "invite", "join", "take", "view", "release", "close", "note", "role", "remove", "leave", "duty", "broadcast", "denied", "forged", "tampered",
+  "held", "trust",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The actor recorded for anyone who is not staff. */
 export const STRANGER = "stranger";
 
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  "invite", "join", "take", "view", "release", "close", "note", "role", "remove", "leave", "duty", "broadcast", "denied", "forged", "tampered",
-  "held", "trust",
-];
 
 export interface AuditQuery {
   actor?: string;

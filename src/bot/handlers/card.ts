@@ -8,6 +8,7 @@ import { contactsFor } from "../../emergency/contacts.js";
 import { CountryNames } from "../../emergency/country.js";
 import { LANGUAGES, type Language } from "../../i18n/languages.js";
 import { button } from "../callback-data.js";
+import { cb } from "../keyboards.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 
@@ -47,7 +48,7 @@ export async function askCardCountry(ctx: BotContext, deps: AppDeps): Promise<vo
     if (i % 2 === 1 || code === first) kb.row();
   });
   ctx.session.cardPicking = true;
-  await ctx.reply(ctx.t("card.choose_country"), { reply_markup: kb.row().text(ctx.t("menu.main"), "menu:main") });
+  await ctx.reply(ctx.t("card.choose_country"), { reply_markup: kb.row().text(ctx.t("menu.main"), cb.menu("main")) });
 }
 
 function choiceKeyboard(ctx: BotContext, code: string, chosen: ReadonlySet<Sentence>, hasContact: boolean): InlineKeyboard {

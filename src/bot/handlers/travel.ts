@@ -40,11 +40,14 @@ export function travel(deps: AppDeps): Composer<BotContext> {
   });
 
   // Only a stored person has a subscription to change.
-  const stored = (ctx: BotContext) => (ctx.contact ? ctx.contact : void ctx.answerCallbackQuery({ text: ctx.t("errors.stale") }));
+  const stored = async (ctx: BotContext) => {
+    if (!ctx.contact) await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
+    return ctx.contact;
+  };
   const chosenNow = (ctx: BotContext, contactId: string) => ctx.session.places ?? deps.subscriptions.get(contactId) ?? [];
 
   composer.callbackQuery(toggle.filter, async (ctx) => {
-    const contact = stored(ctx);
+    const contact = await stored(ctx);
     const place = toggle.value(ctx.match);
     if (!contact) return;
     if (!isPlace(place)) return await ctx.answerCallbackQuery({ text: ctx.t("errors.stale") });
@@ -55,7 +58,7 @@ export function travel(deps: AppDeps): Composer<BotContext> {
   });
 
   composer.callbackQuery(none.filter, async (ctx) => {
-    const contact = stored(ctx);
+    const contact = await stored(ctx);
     if (!contact) return;
     await ctx.answerCallbackQuery();
     delete ctx.session.places;
@@ -64,7 +67,7 @@ export function travel(deps: AppDeps): Composer<BotContext> {
   });
 
   composer.callbackQuery(save.filter, async (ctx) => {
-    const contact = stored(ctx);
+    const contact = await stored(ctx);
     if (!contact) return;
     const chosen = chosenNow(ctx, contact.id);
     await ctx.answerCallbackQuery();

@@ -393,7 +393,13 @@ export class SignalTransport {
       this.#stepping.delete(chatId);
       const lines = this.#lines.get(chatId);
       this.#lines.delete(chatId);
-      if (lines) await this.#sendOrHold(false, { uuid: incoming.uuid, chatId, text: lines.map((m) => m.text).join("\n\n") }).catch(() => undefined);
+      // Nothing followed these lines to carry them: they go on their own. A failure is logged, as grammY
+      // would have logged it had the handler sent them itself (kind only: no text, no id).
+      if (lines) {
+        await this.#sendOrHold(false, { uuid: incoming.uuid, chatId, text: lines.map((m) => m.text).join("\n\n") }).catch((error: unknown) => {
+          this.deps.log.warn({ kind: error instanceof SignalError ? error.kind : "other" }, "signal: a reply could not be sent");
+        });
+      }
       this.handled++;
       await this.client.typing(incoming.uuid, false).catch(() => undefined);
     }
