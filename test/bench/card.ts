@@ -14,5 +14,5 @@ export function benchCard(rounds = 20): { p50: number; p99: number } {
     renderCard(blocks);
     times.push(performance.now() - started);
   }
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
