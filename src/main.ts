@@ -2,6 +2,7 @@ import pino from "pino";
 import { loadConfig } from "./config/env.js";
 import { StartupError } from "./config/startup-error.js";
 import { startBroadcasting } from "./bot/broadcast-sender.js";
+import { startReminders } from "./bot/reminder-sender.js";
 import { createLogger } from "./log/logger.js";
 import { createRuntime } from "./runtime.js";
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     log.info("no messenger configured: starting the console chat");
     const { runConsole } = await import("./transports/console.js");
     startBroadcasting(runtime.deps);
+    startReminders(runtime.deps);
     await runConsole(runtime.deps);
     await runtime.close();
     return;
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     stops.push(() => signal.stop());
   }
   startBroadcasting(runtime.deps);
+  startReminders(runtime.deps);
   const shutdown = async () => {
     await Promise.all(stops.map((stop) => stop()));
     await runtime.close();

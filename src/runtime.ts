@@ -6,6 +6,7 @@ import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import type { SessionData } from "./bot/context.js";
 import type { AppDeps } from "./bot/deps.js";
 import { Cases } from "./cases/cases.js";
+import { CcfReminders } from "./ccf/reminders.js";
 import type { Config } from "./config/env.js";
 import { Contacts } from "./contacts/contacts.js";
 import { Keyring } from "./crypto/keyring.js";
@@ -47,9 +48,17 @@ export interface RuntimeOptions {
   now?: () => number;
 }
 
+/** The real clock, or one that started at `start` when this process did. */
+function clockFrom(start: number | undefined): () => number {
+  if (start === undefined) return Date.now;
+  const offset = start - Date.now();
+  return () => Date.now() + offset;
+}
+
 /** Opens everything the application needs, in the order that keeps a wrong key from touching the database. */
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? clockFrom(config.CLOCK_START);
+  if (config.CLOCK_START !== undefined) log.warn("CLOCK_START is set: the clock does not show the real time");
   const master = loadMasterKey(config, log);
   const keyring = new Keyring(master);
   // Only the subkeys derived from it are needed from here on.
@@ -97,6 +106,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
 
   const subscriptions = new Subscriptions(store.db, vault, now);
   const broadcasts = new Broadcasts(store.db, subscriptions, contacts, audit, now);
+  const reminders = new CcfReminders(store.db, vault, now);
   const inFlight = broadcasts.recover();
   if (inFlight > 0) log.warn({ ambiguous: inFlight }, "broadcast sends were in flight at the last stop; sent again, may arrive twice");
 
@@ -118,6 +128,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     desk,
     subscriptions,
     broadcasts,
+    reminders,
     routes: new Map(),
     health: new Map([["relay", () => ({ pending: outbox.pending(), ambiguous: outbox.ambiguous })]]),
     sessions,

@@ -5,7 +5,7 @@ import { audit } from "../db/schema.js";
 /** What the audit log records; never message text or ids, only who (pseudonym), what and which case. */
 export const AUDIT_ACTIONS = [
   "invite", "join", "take", "view", "release", "close", "note", "role", "remove", "leave", "duty", "broadcast", "denied", "forged", "tampered",
-  "held", "trust",
+  "held", "trust", "kit",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -6,6 +6,9 @@ import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { BROADCAST, createBroadcastConversation } from "./conversations/broadcast.js";
 import { createIntake, INTAKE } from "./conversations/intake.js";
+import { createKit, KIT } from "./conversations/kit.js";
+import { createFiled, FILED } from "./conversations/filed.js";
+import { ccfKit } from "./handlers/reminders.js";
 import { createRelease, createSend } from "./delivery.js";
 import type { Route } from "./route.js";
 import { contextSetup, storageKey } from "./handlers/context-setup.js";
@@ -50,7 +53,12 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   const commandsOrButtons: FilterQuery[] = [":entities:bot_command", "callback_query:data"];
   // These work in any state, mid-conversation too.
   app.on(commandsOrButtons, staffCommands(deps), relayCommands(deps), emergencyCommands(deps));
-  app.use(relay(deps));
+  // A person answering the kit or the intake mid-chat is answering the bot, not the volunteer.
+  const conversing = async (ctx: BotContext) => {
+    const key = storageKey(deps, messenger, ctx);
+    return key !== undefined && (await deps.conversations.read(CONVERSATIONS + key)) !== undefined;
+  };
+  app.use(relay(deps, conversing));
   app.use(emergency(deps));
   // Only commands and buttons start conversations, so a plain message enters
   // the plugin (which reads and replays state) only while one is under way.
@@ -59,16 +67,17 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
       storage: { type: "key", prefix: CONVERSATIONS, getStorageKey: (ctx) => storageKey(deps, messenger, ctx), adapter: deps.conversations },
     }),
     createConversation(createIntake(deps), INTAKE),
+    createConversation(createKit(deps), KIT),
+    createConversation(createFiled(deps), FILED),
     createConversation(createBroadcastConversation(deps), BROADCAST),
   ).middleware();
   app.use(async (ctx, next) => {
-    const key = storageKey(deps, messenger, ctx);
-    if (ctx.has(commandsOrButtons) || (key !== undefined && (await deps.conversations.read(CONVERSATIONS + key)) !== undefined)) {
+    if (ctx.has(commandsOrButtons) || (await conversing(ctx))) {
       return await inConversations(ctx, next);
     }
     await next();
   });
-  app.on(commandsOrButtons, broadcastCommand(deps), travel(deps), card(deps), onboarding(deps), menu(deps), forget(deps), faqHandlers());
+  app.on(commandsOrButtons, broadcastCommand(deps), travel(deps), card(deps), ccfKit(deps), onboarding(deps), menu(deps), forget(deps), faqHandlers());
   app.use(cardTyped(deps));
 
   app.on("message:text", async (ctx) => {

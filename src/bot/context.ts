@@ -18,7 +18,7 @@ export interface SessionData {
   /** The language picker was shown unasked once (a first message gave nothing to tell the language by). */
   languageAsked?: boolean;
   /** What the person asked for before consenting: it goes ahead right after they agree. */
-  pendingAction?: "intake" | "lawyer" | "travel";
+  pendingAction?: "intake" | "lawyer" | "travel" | "kit";
   /** The one-line emergency notice was shown: the urgent button may now store a case on its own. */
   emergencyNoticeShown?: boolean;
   /** The country an emergency message named, for the contacts shown: kept with the session, nowhere else. */

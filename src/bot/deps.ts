@@ -5,6 +5,7 @@ import type { Broadcasts } from "../broadcast/broadcasts.js";
 import type { BroadcastRunner } from "../broadcast/runner.js";
 import type { Subscriptions } from "../broadcast/subscriptions.js";
 import type { Cases } from "../cases/cases.js";
+import type { CcfReminders } from "../ccf/reminders.js";
 import type { Config } from "../config/env.js";
 import type { Contacts } from "../contacts/contacts.js";
 import type { KeyValueStorage, PersonalStorage } from "../db/personal-storage.js";
@@ -31,6 +32,8 @@ export interface AppDeps {
   audit: AuditLog;
   desk: HandoffDesk;
   subscriptions: Subscriptions;
+  /** Deadline reminders of CCF requests people have filed. */
+  reminders: CcfReminders;
   broadcasts: Broadcasts;
   /** Set once the transports are up and sending can start. */
   broadcastRunner?: BroadcastRunner;

@@ -7,7 +7,7 @@ import { BoundedMap } from "../cache/bounded-map.js";
 import { button } from "./callback-data.js";
 
 /** What the menu buttons lead to. */
-export const MENU_TARGETS = ["main", "faq", "intake", "lawyer", "urgent", "card", "travel", "language", "forget", "privacy"] as const;
+export const MENU_TARGETS = ["main", "faq", "intake", "kit", "lawyer", "urgent", "card", "travel", "language", "forget", "privacy"] as const;
 export type MenuTarget = (typeof MENU_TARGETS)[number];
 
 const answers = ["yes", "no"] as const;
@@ -36,7 +36,7 @@ export const cb = {
   contacts: button("sos:contacts"),
 };
 
-export const MENU_ITEMS = ["faq", "intake", "lawyer", "card", "travel", "language", "forget"] as const;
+export const MENU_ITEMS = ["faq", "intake", "kit", "lawyer", "card", "travel", "language", "forget"] as const;
 
 export function languageKeyboard(t: TFunction, preselected?: Language): InlineKeyboard {
   const kb = new InlineKeyboard();

@@ -111,6 +111,12 @@ const schema = z
     BROADCAST_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
     FLOOD_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    /**
+     * Runs the bot's clock from this instant (ISO 8601) instead of now, for
+     * trying out and testing what depends on the date (CCF reminders). Never
+     * set in production.
+     */
+    CLOCK_START: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => Date.parse(v)).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -205,3 +205,18 @@ export const broadcastDeliveries = sqliteTable("broadcast_deliveries", {
   primaryKey({ columns: [t.broadcastId, t.contactId] }),
   index("broadcast_deliveries_queue").on(t.broadcastId, t.messenger, t.state, t.seq),
 ]);
+
+/**
+ * A CCF request the person says they have filed, and its next reminder. The
+ * filing (kind and dates) is sealed; only the day of the next reminder is in
+ * clear, for scheduling. `sending` is set, and committed, before a reminder
+ * goes out: a row found so after a crash is not sent again.
+ */
+export const ccfReminders = sqliteTable("ccf_reminders", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+  filing: blob("filing", { mode: "buffer" }).notNull(),
+  stage: text("stage", { enum: ["week", "deadline"] }).notNull(),
+  dueDay: text("due_day").notNull(),
+  sending: integer("sending", { mode: "boolean" }).notNull().default(false),
+}, (t) => [index("ccf_reminders_due").on(t.dueDay), index("ccf_reminders_contact").on(t.contactId)]);

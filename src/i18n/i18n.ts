@@ -33,7 +33,7 @@ export async function createI18n(fallback: Language = "en"): Promise<i18n> {
     supportedLngs: [...LANGUAGES],
     fallbackLng: fallback,
     defaultNS: "translation",
-    ns: ["translation", "faq"],
+    ns: ["translation", "faq", "kit"],
     interpolation: { escapeValue: false },
     returnNull: false,
     initAsync: false,

@@ -10,6 +10,9 @@ import { pseudonymIn, type Staff, type StaffMember } from "../staff/staff.js";
 import type { CarriedFile, Outbox, RelayPayload, Send } from "./outbox.js";
 
 /** What a person or volunteer hands over: text, or a file in their chat. */
+/** The author recorded on a note the person added themselves (their CCF draft), shown translated. */
+export const PERSON_AUTHOR = "person";
+
 export type Carried = { text: string } | { file: CarriedFile };
 
 export interface DeskOptions {
@@ -342,6 +345,30 @@ export class HandoffDesk {
     if (!c) return undefined;
     this.cases.addNote(c, member.pseudonym, text);
     this.audit.record(member.pseudonym, "note", c.ref);
+    return c;
+  }
+
+  /** A volunteer offers the person in their current case the CCF request kit; the person starts it with /kit. */
+  offerKit(member: StaffMember): CaseView | undefined {
+    const c = this.current(member);
+    const person = c && this.contacts.byId(c.contactId);
+    if (!c || !person) return undefined;
+    this.#toPerson(c, this.i18n.getFixedT(person.language, "kit")("offer"));
+    this.audit.record(member.pseudonym, "kit", c.ref);
+    return c;
+  }
+
+  /**
+   * The person adds their CCF draft to their open case: it is kept in the
+   * case's notes, which the volunteer who takes it sees, and carried now to
+   * the volunteer holding it, if any.
+   */
+  addFromPerson(contactId: string, text: string): CaseView | undefined {
+    const c = this.cases.activeOf(contactId);
+    if (!c) return undefined;
+    this.cases.addNote(c, PERSON_AUTHOR, text);
+    const holder = c.volunteerId ? this.staff.byId(c.volunteerId) : undefined;
+    if (holder) this.#toStaff(c, holder, this.i18n.getFixedT(holder.language, "kit")("staff.added", { ref: c.ref, draft: text }));
     return c;
   }
 

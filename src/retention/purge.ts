@@ -1,6 +1,6 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, notInArray } from "drizzle-orm";
 import type { Store } from "../db/open.js";
-import { audit, cases, contacts, intakeDrafts, sessions } from "../db/schema.js";
+import { audit, cases, ccfReminders, contacts, intakeDrafts, sessions } from "../db/schema.js";
 
 export interface PurgeReport {
   contacts: number;
@@ -19,7 +19,8 @@ const DAY = 24 * 60 * 60 * 1000;
 export function purgeExpired(store: Store, now = Date.now(), auditDays = 90): PurgeReport {
   const { db } = store;
   const report = db.transaction((tx) => ({
-    contacts: tx.delete(contacts).where(lt(contacts.expiresAt, now)).run().changes,
+    // Someone waiting for a CCF reminder is kept until it is sent or cancelled.
+    contacts: tx.delete(contacts).where(and(lt(contacts.expiresAt, now), notInArray(contacts.id, tx.select({ id: ccfReminders.contactId }).from(ccfReminders)))).run().changes,
     drafts: tx.delete(intakeDrafts).where(lt(intakeDrafts.expiresAt, now)).run().changes,
     cases: tx.delete(cases).where(and(eq(cases.status, "closed"), lt(cases.expiresAt, now))).run().changes,
     sessions: tx.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes,

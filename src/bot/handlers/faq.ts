@@ -11,6 +11,9 @@ import { afterAnswer, cb, didYouMean, distressKeyboard, emergencyKeyboard, mainM
 
 const DETAINED = "emergency-detained-now";
 
+/** Answers after which preparing one's own CCF request is the natural next step. */
+const LEADS_TO_KIT = (id: string) => faqEntry(id)?.topic === "ccf" || id === "how-to-check-if-listed";
+
 const answers = new WeakMap<TFunction, Map<string, string>>();
 
 /** Question, answer, official links and the "not legal advice" line, in the person's language. */
@@ -36,7 +39,11 @@ export function answerText(t: TFunction, id: string): string {
 function answerReply(ctx: BotContext, t: TFunction, id: string, others: string[]): { text: string; markup: InlineKeyboard } {
   if (id !== DETAINED) {
     const text = answerText(t, id);
-    return { text: ctx.numbered ? `${text}\n\n${t("faq.menu_hint")}` : text, markup: afterAnswer(t, others, ctx.numbered) };
+    const markup = afterAnswer(t, others, ctx.numbered);
+    return {
+      text: ctx.numbered ? `${text}\n\n${t("faq.menu_hint")}` : text,
+      markup: LEADS_TO_KIT(id) ? withRow(markup, t, cb.menu("kit"), () => t("menu.kit")) : markup,
+    };
   }
   if (!ctx.contact) ctx.session.emergencyNoticeShown = true;
   const text = ctx.contact ? answerText(t, id) : `${answerText(t, id)}\n\n${t("emergency.consent_line")}`;

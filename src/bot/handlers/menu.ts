@@ -9,11 +9,12 @@ import { sendMyData } from "./mydata.js";
 import { askPlaces } from "./travel.js";
 import { askCardCountry } from "./card.js";
 import { askForget } from "./forget.js";
+import { startKit } from "./reminders.js";
 import { askLanguage, sendMenu } from "./onboarding.js";
 import { askConsentFor, sendPrivacy } from "./privacy.js";
 
 /** Menu entries that need the person stored; they ask for consent first. */
-const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel"]);
+const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel", "kit"]);
 
 export function menu(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -27,7 +28,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
     const item = cb.menu.value(ctx.match);
     // A new choice replaces whatever was waiting for consent.
     delete ctx.session.pendingAction;
-    if (NEEDS_CONSENT.has(item) && !ctx.contact) return await askConsentFor(ctx, deps, item as "intake" | "lawyer" | "travel");
+    if (NEEDS_CONSENT.has(item) && !ctx.contact) return await askConsentFor(ctx, deps, item as "intake" | "lawyer" | "travel" | "kit");
     switch (item) {
       case "main": return await sendMenu(ctx);
       case "faq": return await sendTopics(ctx);
@@ -39,6 +40,7 @@ export function menu(deps: AppDeps): Composer<BotContext> {
       case "privacy": return await sendPrivacy(ctx, deps, ctx.session.consent === undefined);
       case "travel": return await askPlaces(ctx, deps);
       case "card": return await askCardCountry(ctx, deps);
+      case "kit": return await startKit(ctx, deps);
     }
   });
   return composer;

@@ -30,6 +30,8 @@ export async function sendMyData(ctx: BotContext, deps: AppDeps): Promise<void> 
   }
   const places = deps.subscriptions.get(contact.id);
   if (places && places.length > 0) parts.push(t("mydata.subscription", { places: placeNames(ctx, places) }));
+  const reminders = deps.reminders.count(contact.id);
+  if (reminders > 0) parts.push(t("mydata.reminders", { count: reminders }));
   // Both live in the same table; whichever lasts longer is what the person needs to know.
   const stateUntil = deps.sessions.expiryOf(contact.id);
   if (stateUntil !== undefined) parts.push(t("mydata.state", { until: day(stateUntil) }));

@@ -8,6 +8,7 @@ import { INTAKE } from "../conversations/intake.js";
 import { requestHuman } from "./handoff.js";
 import { useLanguage } from "./language.js";
 import { askPlaces } from "./travel.js";
+import { startKit } from "./reminders.js";
 
 export async function askLanguage(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("language.choose"), { reply_markup: languageKeyboard(ctx.t, ctx.language) });
@@ -24,6 +25,7 @@ async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<
   if (action && ctx.contact) {
     if (action === "lawyer") return await requestHuman(ctx, deps, false);
     if (action === "travel") return await askPlaces(ctx, deps);
+    if (action === "kit") return await startKit(ctx, deps);
     return await ctx.conversation.enter(INTAKE, ctx.contact.id, ctx.language);
   }
   await sendMenu(ctx);

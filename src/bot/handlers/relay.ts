@@ -38,7 +38,7 @@ export function relayCommands(deps: AppDeps): Composer<BotContext> {
  * both sides: while a chat is open, what they write is passed on instead of
  * being read as a question.
  */
-export function relay(deps: AppDeps): Composer<BotContext> {
+export function relay(deps: AppDeps, conversing: (ctx: BotContext) => Promise<boolean>): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { desk } = deps;
   // Runs on every update: `carried` checks for a message itself, cheaper than a filter.
@@ -49,6 +49,7 @@ export function relay(deps: AppDeps): Composer<BotContext> {
     const fromVolunteer = member && desk.current(member);
     const fromPerson = !fromVolunteer && ctx.contact && desk.chatOf(ctx.contact);
     if (!fromVolunteer && !fromPerson) return await next();
+    if (fromPerson && (await conversing(ctx))) return await next();
     if (what === "unsupported") return await ctx.reply(ctx.t("relay.unsupported"));
     if ("file" in what) {
       const max = deps.config.MAX_FILE_MB;

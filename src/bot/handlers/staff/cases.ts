@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { OUTCOMES, type CaseView } from "../../../cases/cases.js";
+import { PERSON_AUTHOR } from "../../../relay/desk.js";
 import type { StaffMember } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";
 import { summaryText } from "../../conversations/intake.js";
@@ -54,7 +55,7 @@ export function caseCommands(deps: AppDeps): Composer<BotContext> {
         ? summaryText(ctx.t, answers)
         : [summaryText(ctx.t, { lawyerLanguage: answers.lawyerLanguage }, true), ctx.t("case.not_shared")].filter(Boolean).join("\n");
     const notes = deps.cases.notes(c);
-    return notes.length > 0 ? `${summary}\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author}: ${n.text}`).join("\n")}` : summary;
+    return notes.length > 0 ? `${summary}\n\n${ctx.t("case.notes_title")}\n${notes.map((n) => `• ${n.author === PERSON_AUTHOR ? ctx.t("case.person_author") : n.author}: ${n.text}`).join("\n")}` : summary;
   };
 
   composer.command("case", requireRole(deps, "admin", async (ctx, member) => {
