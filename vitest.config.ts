@@ -14,6 +14,7 @@ const SLOW = [
   "test/matcher.test.ts",
   "test/storage.test.ts",
   "test/startup.test.ts",
+  "test/reminders-crash.test.ts",
 ];
 
 export default defineConfig({

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checklist, CHECKLIST_SOURCES } from "../src/ccf/checklist.js";
 import { DRAFT_SOURCES, draftLines } from "../src/ccf/draft.js";
@@ -306,6 +309,25 @@ describe("the CCF request kit", () => {
     expect(desk.contactCount()).toBe(0);
     const after = await person.press(en("privacy.agree"));
     expect(after.map((m) => m.text)).toContain(ken("q.purpose"));
+  });
+
+  it("on the console, writes the document to a file and prints its path", async () => {
+    const { runConsole } = await import("../src/transports/console.js");
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (d: Buffer) => (printed += d.toString("utf8")));
+    const files = mkdtempSync(join(desk.dir, "out-"));
+    const done = runConsole(desk.runtime.deps, { input, output } as never, files);
+    const lines = ["/start", en("language.names.en"), "/kit", en("privacy.agree"), ken("choice.purpose.access"), ken("choice.notice.unknown"), "Belarus",
+      ...Array.from({ length: 7 }, () => ken("skip"))];
+    // The console reads its lines one after another, each handled in full before the next.
+    input.end(lines.map((line) => `${line}\n`).join(""));
+    await done;
+    const [folder] = readdirSync(files);
+    const written = join(files, folder!, "ccf-request-draft.txt");
+    expect(printed).toContain(written);
+    expect(readFileSync(written, "utf8")).toContain(ken("draft.purpose_access"));
   });
 
   it("offers the kit under the answers about the CCF", async () => {

@@ -152,6 +152,26 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(p.last()).toContain("Pareiškimas");
   });
 
+  it("runs the CCF request kit with numbered choices and sends the draft as a text attachment", async () => {
+    await start(ws);
+    const p = person();
+    await onboard(p, "be");
+    const kbe = i18n.getFixedT("be", "kit");
+    await p.press(be("menu.kit"));
+    await p.press(kbe("choice.purpose.access"));
+    await p.press(kbe("choice.notice.unknown"));
+    await p.send("Беларусь");
+    for (let i = 0; i < 7; i++) await p.press(kbe("skip"));
+    const sent = fake.sentTo(p.uuid).find((m) => m.attachments.length > 0)!;
+    expect(sent.attachments[0]!.mime).toMatch(/^text\/plain/);
+    const doc = sent.attachments[0]!.bytes.toString("utf8");
+    expect(doc).toContain(i18n.getFixedT("en", "kit")("draft.purpose_access"));
+    expect(doc).toContain(kbe("draft.purpose_access"));
+    // Every message fits Signal's length, and the last one offers "I have filed" as a numbered choice.
+    expect(fake.sentTo(p.uuid).every((m) => m.message.length <= 2000)).toBe(true);
+    expect(p.last()).toContain(kbe("filed_button"));
+  });
+
   it("answers FAQ questions, refuses off-topic text and runs the emergency path", async () => {
     await start(ws);
     const p = person();

@@ -79,6 +79,12 @@ export class SignalModeError extends StartupError {
   }
 }
 
+/** Longer texts reach Signal's apps as a file rather than a message. */
+const SIGNAL_MAX_TEXT = 2000;
+
+/** The length of messages joined into one, with their choices listed. */
+const joinedLength = (messages: OutgoingMessage[]) => messages.reduce((n, m) => n + renderWithChoices(m).length + 2, 0);
+
 /**
  * The bot on Signal through signal-cli-rest-api. Envelopes are stored before
  * they are handled and dropped when repeated; each becomes a Bot API update
@@ -146,7 +152,7 @@ export class SignalTransport {
         editsInPlace: false,
         numbered: true,
         // Signal carries longer text as an attachment; relayed text is split well before that.
-        maxText: 2000,
+        maxText: SIGNAL_MAX_TEXT,
         trust: (chatId) => this.trust(chatId),
         claim: (file) => void this.#claimed.add(file.fileId),
         download: async (file: FileRef) => ({ bytes: await this.client.attachment(file.fileId), name: file.name, mime: file.mime }),
@@ -184,7 +190,13 @@ export class SignalTransport {
         case "edit": {
           const file = out.message.file;
           // One message per step: a plain line (a confirmation) waits to go out with what follows it.
-          const before = this.#lines.get(chatId);
+          let before = this.#lines.get(chatId);
+          // Joined, they must still fit one Signal message: what would overflow goes out first, on its own.
+          if (before && out.type === "message" && joinedLength([...before, out.message]) > SIGNAL_MAX_TEXT) {
+            this.#lines.delete(chatId);
+            await this.#sendOrHold(bulk, { uuid, chatId, text: before.map((m) => m.text).join("\n\n") });
+            before = undefined;
+          }
           if (out.type === "message" && !file && !bulk && this.#stepping.has(chatId) && choicesOf(out.message).length === 0) {
             this.#lines.set(chatId, [...(before ?? []), out.message]);
             return;
