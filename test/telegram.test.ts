@@ -119,6 +119,24 @@ describe("on Telegram, through a Bot API server on 127.0.0.1", () => {
     expect(text!.text).toContain("Erklärung");
   });
 
+  it("runs the CCF request kit and sends the draft as a document through the Bot API", async () => {
+    await start();
+    const kit = i18n.getFixedT("en", "kit");
+    const person = { id: 521, language_code: "en" };
+    await exchange(person.id, textUpdate(person, "/kit"), 2);
+    const notice = fake.sentTo(person.id).at(-1)!;
+    let [question] = (await exchange(person.id, callbackUpdate(person, button(notice, en("privacy.agree")), notice.messageId), 3)).slice(-1);
+    expect(question!.text).toBe(kit("q.purpose"));
+    [question] = await exchange(person.id, callbackUpdate(person, button(question!, kit("choice.purpose.access")), question!.messageId));
+    for (let i = 0; i < 8; i++) [question] = await exchange(person.id, callbackUpdate(person, button(question!, kit("skip")), question!.messageId));
+    const [checklist, draft, document, steps] = await exchange(person.id, callbackUpdate(person, button(question!, kit("skip")), question!.messageId), 4);
+    expect(checklist!.text).toContain(kit("checklist_title"));
+    expect(draft!.text).toContain(kit("draft.purpose_access"));
+    expect(document!.file?.name).toBe("ccf-request-draft.txt");
+    expect(document!.file?.bytes.toString("utf8")).toContain(kit("draft.purpose_access"));
+    expect(steps!.buttons.flat().map((b) => b.text)).toContain(kit("filed_button"));
+  });
+
   it("waits out a 429 for retry_after seconds and then delivers exactly once", async () => {
     await start();
     fake.fail({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
