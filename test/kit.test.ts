@@ -117,7 +117,7 @@ describe("the CCF request kit", () => {
       // What the person typed goes in as it is in English, and marked for translation otherwise.
       const asTyped = (text: string) => (lang === "en" ? text : ken("translate", { text }));
       for (const text of [typed.charge, typed.dates, typed.court, typed.context]) expect(out.draft).toContain(asTyped(text));
-      expect(out.draft).toContain(ken("draft.refugee", { where: asTyped(typed.where) }));
+      expect(out.draft).toContain(ken("draft.refugee", { where: asTyped(typed.where), country: ken("value.country.belarus") }));
       // No placeholder stands where an answer was given.
       for (const ph of ["country", "charge", "dates", "protection_country", "court_detail"]) expect(out.draft).not.toContain(ken(`ph.${ph}`));
 
@@ -176,6 +176,7 @@ describe("the CCF request kit", () => {
     expect(headings("access").every((h) => out.draft.includes(h))).toBe(true);
     expect(out.draft).not.toContain(ken("draft.article3"));
     expect(out.draft).toContain(ken("draft.purpose_access"));
+    expect(out.draft).toContain(ken("draft.access_note"));
     expect(out.checklist).not.toContain(ken("check.evidence"));
     expect(out.steps.text).toContain(ken("steps.3"));
     expect(out.steps.buttons.flat()[0]!.data).toBe("kit:filed:access");
@@ -188,6 +189,7 @@ describe("the CCF request kit", () => {
     out = result(sent, "en");
     expect(out.draft).toContain(ken("draft.purpose_preemptive", { country: "Kazakhstan" }));
     expect(out.draft).toContain(ken("draft.data_unknown", { country: "Kazakhstan" }));
+    expect(out.draft).toContain(ken("draft.h_grounds_preemptive", { country: "Kazakhstan" }));
     expect(out.steps.text).toContain(ken("steps.3_preemptive"));
     expect(out.steps.text).toContain(ken("steps.5_preemptive"));
     expect(out.steps.buttons.flat().map((b) => b.text)).not.toContain(ken("filed_button"));
@@ -358,6 +360,13 @@ describe("the kit's rules, without a chat", () => {
     // No case: the draft cannot be added to one, so it is not asked.
     expect(position(s)).toEqual({ then: "done" });
     expect(position(walk(startKit(true), ...Array.from({ length: 10 }, () => ({ kind: "skip" as const }))))).toEqual({ then: "ask", step: "share" });
+  });
+
+  it("does not let a pre-emptive submission claim a notice exists: it points to a deletion request instead", () => {
+    const keys = (answers: KitAnswers) => draftLines(answers, []).map((l) => l.key);
+    expect(keys({ purpose: "preemptive", notice: "red_notice" })).toContain("draft.data_preemptive_existing");
+    expect(keys({ purpose: "preemptive", notice: "red_notice" })).not.toContain("draft.data_red_notice");
+    expect(keys({ purpose: "deletion", notice: "red_notice" })).toContain("draft.data_red_notice");
   });
 
   it("refuses a button of another step, and leaves the state as it was", () => {

@@ -153,6 +153,16 @@ describe("CCF reminders", () => {
     expect(refused!.text).toBe(ken("reminders.unknown"));
     expect(desk.count("ccf_reminders")).toBe(1);
 
+    // An admissibility day that puts a deletion request's nine months behind: the reminder goes, and says so.
+    clock = Date.parse("2028-01-20T10:00:00Z");
+    await person.send("/reminders");
+    await person.press(kru("reminders.admissible_button", { n: 1 }));
+    const [passed] = await person.send("2027-02-01");
+    expect(passed!.text).toBe(kru("reminders.updated_passed", { deadline: "2027-11-01" }));
+    expect(desk.count("ccf_reminders")).toBe(0);
+    clock = Date.parse("2027-01-20T10:00:00Z");
+    await file(person, "deletion", "05.01.2027", undefined, kru);
+
     await person.send("/reminders");
     const [cancelled] = await person.press(kru("reminders.cancel_button", { n: 1 }));
     expect(cancelled!.text).toBe(kru("reminders.cancelled"));

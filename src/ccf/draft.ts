@@ -27,26 +27,29 @@ export const DRAFT_SOURCES: Record<string, readonly string[]> = {
   "draft.birth": ["S53"],
   "draft.nationality": ["S53"],
   "draft.document": ["S53", "S59"],
-  "draft.document_expired": ["S53", "S62", "S63"],
+  "draft.document_expired": ["S59", "S62", "S63"],
   "draft.document_missing": ["S53", "S59"],
   "draft.representative": ["S10", "S53"],
   "draft.representative_missing": ["S10", "S53"],
-  "draft.contact": ["S11", "S13"],
+  "draft.contact": ["S11"],
   "draft.h_data": ["S10", "S11"],
   "draft.data_red_notice": ["S11", "S23"],
   "draft.data_diffusion": ["S11"],
   "draft.data_unknown": ["S10", "S58"],
   "draft.data_missing": ["S10"],
+  "draft.data_preemptive_existing": ["S11", "S12", "S56"],
   "draft.charge": ["S61"],
   "draft.dates": ["S61"],
   "draft.h_grounds": ["S11", "S61"],
+  "draft.h_grounds_preemptive": ["S12", "S56", "S57"],
   "draft.h_background": ["S11"],
+  "draft.access_note": ["S12", "S58", "S65"],
   "draft.article3": ["S19", "S22"],
   "draft.article2": ["S18", "S19"],
   "draft.context": ["S61", "S3"],
   "draft.context_missing": ["S61", "S3"],
-  "draft.refugee": ["S14", "S15", "S16", "S17"],
-  "draft.asylum_pending": ["S14", "S15"],
+  "draft.refugee": ["S14", "S15", "S16", "S17", "S32"],
+  "draft.asylum_pending": ["S14", "S15", "S17"],
   "draft.subsidiary": ["S15"],
   "draft.humanitarian": ["S15"],
   "draft.court_extradition": ["S61", "S72"],
@@ -94,14 +97,19 @@ export function draftLines(answers: KitAnswers, enclosed: readonly string[]): Dr
 
   lines.push({ key: "draft.h_data" });
   const notice = answers.notice;
-  lines.push(notice ? { key: `draft.data_${notice}`, values: from } : { key: "draft.data_missing", values: from });
+  // A pre-emptive submission is for a notice that does not exist yet: one that may, calls for a deletion request.
+  if (purpose === "preemptive" && (notice === "red_notice" || notice === "diffusion")) lines.push({ key: "draft.data_preemptive_existing" });
+  else lines.push(notice ? { key: `draft.data_${notice}`, values: from } : { key: "draft.data_missing", values: from });
   lines.push({ key: "draft.charge", values: { charge: typedOr(answers, "charge", "charge") } });
   lines.push({ key: "draft.dates", values: { dates: typedOr(answers, "dates", "dates") } });
 
   // An access request needs no grounds; the background still helps the CCF.
   const argued = purpose !== "access";
-  lines.push({ key: argued ? "draft.h_grounds" : "draft.h_background" });
+  if (purpose === "preemptive") lines.push({ key: "draft.h_grounds_preemptive", values: from });
+  else lines.push({ key: argued ? "draft.h_grounds" : "draft.h_background" });
   if (argued) lines.push({ key: "draft.article3" }, { key: "draft.article2" });
+  // What an access request says may be shown to the bureau that owns the data.
+  else lines.push({ key: "draft.access_note" });
   lines.push(typeof answers.context === "string" ? { key: "draft.context", values: { context: { typed: answers.context } } } : { key: "draft.context_missing" });
   const protection = answers.protection;
   if (protection && protection !== "none") {

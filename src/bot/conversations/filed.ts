@@ -93,13 +93,13 @@ export function createFiled(deps: AppDeps) {
     const stop = () => ctx.reply(t("filed.cancelled"), { reply_markup: new InlineKeyboard().text(deps.i18n.getFixedT(lang)("menu.main"), cb.menu("main")) });
 
     if (entry.reminderId !== undefined) {
-      const known = await conversation.external(() => deps.reminders.list(entry.contactId).find((r) => r.id === entry.reminderId)?.filing.filedOn ?? null);
+      const known = await conversation.external(() => deps.reminders.list(entry.contactId).find((r) => r.id === entry.reminderId)?.filing ?? null);
       if (known === null) return void (await ctx.reply(t("reminders.unknown")));
-      const got = await answer(t("reminders.ask_admissible"), new InlineKeyboard(), /^$/, known);
+      const got = await answer(t("reminders.ask_admissible"), new InlineKeyboard(), /^$/, known.filedOn);
       if (typeof got !== "string") return void (await stop());
       const result = await conversation.external(() => deps.reminders.setAdmissible(entry.contactId, entry.reminderId!, got));
       if (result === "unknown") return void (await ctx.reply(t("reminders.unknown")));
-      if (!result) return void (await ctx.reply(t("reminders.updated_passed", { deadline: deadlineOf({ kind: "access", filedOn: known, admissibleOn: got }) })));
+      if (!result) return void (await ctx.reply(t("reminders.updated_passed", { deadline: deadlineOf({ ...known, admissibleOn: got }) })));
       return void (await ctx.reply(t("reminders.updated", reminderWords(t, result))));
     }
 
