@@ -18,8 +18,10 @@ async function main(): Promise<void> {
     log.info("no messenger configured: starting the console chat");
     const { runConsole } = await import("./transports/console.js");
     startBroadcasting(runtime.deps);
+    // The console's route exists once runConsole has been called: reminders due now can go at once.
+    const chat = runConsole(runtime.deps);
     startReminders(runtime.deps);
-    await runConsole(runtime.deps);
+    await chat;
     await runtime.close();
     return;
   }
