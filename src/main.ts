@@ -17,9 +17,9 @@ async function main(): Promise<void> {
   if (!config.TELEGRAM_BOT_TOKEN && !config.SIGNAL_API_URL) {
     log.info("no messenger configured: starting the console chat");
     const { runConsole } = await import("./transports/console.js");
-    startBroadcasting(runtime.deps);
-    // The console's route exists once runConsole has been called: reminders due now can go at once.
+    // The console's route exists once runConsole has been called: broadcasts and reminders can use it.
     const chat = runConsole(runtime.deps);
+    startBroadcasting(runtime.deps);
     startReminders(runtime.deps);
     await chat;
     await runtime.close();
