@@ -36,6 +36,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   readonly #now: () => number;
   readonly #select;
   readonly #upsert;
+  readonly #delete;
   /**
    * What each key held when last read or written: a digest, so that an
    * unchanged value is not written again, and the value itself while small
@@ -59,6 +60,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       target: sessions.lookup,
       set: { contactId: sql`excluded.contact_id`, value: sql`excluded.value`, expiresAt: sql`excluded.expires_at` },
     }).prepare();
+    this.#delete = db.delete(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
   }
 
   #remember(key: string, json: string): void {
@@ -126,6 +128,6 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async delete(key: string): Promise<void> {
     this.#remember(key, "");
     await this.options.memory.delete(key);
-    this.db.delete(sessions).where(eq(sessions.lookup, this.#lookup(key))).run();
+    this.#delete.run({ lookup: this.#lookup(key) });
   }
 }
