@@ -14,15 +14,15 @@ export interface KeyValueStorage<T> {
   delete(key: string): void | Promise<void>;
 }
 
-export interface PersonalStorageOptions<T = unknown> {
+export interface PersonalStorageOptions {
   /** The stored contact a storage key belongs to, if the person consented. */
   contactOf(key: string): string | undefined;
   /** Until the person consents, state lives here and nowhere else. */
   memory: KeyValueStorage<unknown>;
   /** How long a stored value lives without being written again. */
   ttlMs: number;
-  /** Rewrites a value before it is stored, e.g. to drop what it need not keep. */
-  scrub?: (value: T) => T;
+  /** A `JSON.stringify` replacer applied as a value is stored, to drop what it need not keep. */
+  scrub?: (key: string, value: unknown) => unknown;
   now?: () => number;
 }
 
@@ -50,7 +50,7 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly vault: Vault,
-    private readonly options: PersonalStorageOptions<T>,
+    private readonly options: PersonalStorageOptions,
   ) {
     this.#now = options.now ?? Date.now;
     this.#select = db.select().from(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
@@ -92,24 +92,28 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       this.#remember(key, "");
       return undefined;
     }
-    const value = this.vault.open<T>(row.contactId, row.value, this.#place(lookup));
-    this.#remember(key, JSON.stringify(value));
-    return value;
+    // The text as stored is what a write compares with: it is parsed, not made again.
+    const json = this.vault.openText(row.contactId, row.value, this.#place(lookup));
+    this.#remember(key, json);
+    return JSON.parse(json) as T;
   }
 
+  /**
+   * Stores the value as it would be read back: scrubbed, made into JSON once,
+   * and that text compared with what the key holds, then sealed.
+   */
   async write(key: string, value: T): Promise<void> {
-    const json = JSON.stringify(value);
-    // grammY writes back every session it read; most updates change nothing.
-    const known = this.#known.get(key);
-    if (known && (known.json !== undefined ? known.json === json : known.digest === digest(json))) return;
     const contactId = this.options.contactOf(key);
     if (!contactId) {
       this.#known.delete(key);
       return await this.options.memory.write(key, value);
     }
+    const json = JSON.stringify(value, this.options.scrub);
+    // grammY writes back every session it read; most updates change nothing.
+    const known = this.#known.get(key);
+    if (known && (known.json !== undefined ? known.json === json : known.digest === digest(json))) return;
     const lookup = this.#lookup(key);
-    const stored = this.options.scrub ? this.options.scrub(value) : value;
-    this.#upsert.run({ lookup, contactId, value: this.vault.seal(contactId, stored, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
+    this.#upsert.run({ lookup, contactId, value: this.vault.sealText(contactId, json, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
     this.#remember(key, json);
     await this.options.memory.delete(key);
   }
