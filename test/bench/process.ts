@@ -30,9 +30,13 @@ export function peakMb(pid: number): number {
   return Number(line?.[1] ?? 0) / 1024;
 }
 
-/** Spawns `node <args>` from the repository against the fake Bot API. */
+/**
+ * Spawns `node <args>` from the repository against the fake Bot API.
+ * BENCH_NODE_ARGS go before them (e.g. --cpu-prof, to profile it).
+ */
 export function spawnAgainst(fake: FakeTelegram, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn", ...env },
@@ -40,11 +44,14 @@ export function spawnAgainst(fake: FakeTelegram, args: string[], env: Record<str
   return child;
 }
 
+/** Stops a bot the way a service manager does (SIGTERM, so a profile gets written), SIGKILL after 10 s. */
 export async function stopped(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGKILL");
+  child.kill("SIGTERM");
+  const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await exit;
+  clearTimeout(kill);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
