@@ -6,6 +6,8 @@ import type { Db } from "./open.js";
 import { sessions } from "./schema.js";
 
 const digest = (json: string) => createHash("sha1").update(json).digest("base64");
+/** Values up to this many characters are kept as they are; longer ones as a digest. */
+const SMALL = 2048;
 
 /** grammY's storage adapter shape, which the conversations plugin shares. */
 export interface KeyValueStorage<T> {
@@ -38,12 +40,12 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   readonly #upsert;
   readonly #delete;
   /**
-   * What each key held when last read or written: a digest, so that an
-   * unchanged value is not written again, and the value itself while small
-   * (this process is the only writer, so it can answer reads). Bounded, so
+   * What each key held when last read or written: the value itself while
+   * small (this process is the only writer, so it can answer reads), else a
+   * digest, so that an unchanged value is not written again. Bounded, so
    * thousands of open conversations do not pile up in memory.
    */
-  readonly #known = new Map<string, { digest: string; json?: string }>();
+  readonly #known = new Map<string, { json: string } | { digest: string }>();
   #knownBytes = 0;
 
   constructor(
@@ -63,14 +65,15 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
     this.#delete = db.delete(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
   }
 
-  #remember(key: string, json: string): void {
+  /** `hash` is the text's digest when the caller made it already (only a large text needs one). */
+  #remember(key: string, json: string, hash = json.length > SMALL ? digest(json) : undefined): void {
     if (this.#known.size >= 20_000 || this.#knownBytes > 8 * 1024 * 1024) {
       this.#known.clear();
       this.#knownBytes = 0;
     }
-    const keep = json.length <= 2048;
-    this.#known.set(key, { digest: digest(json), ...(keep ? { json } : {}) });
-    if (keep) this.#knownBytes += json.length;
+    if (hash !== undefined) return void this.#known.set(key, { digest: hash });
+    this.#known.set(key, { json });
+    this.#knownBytes += json.length;
   }
 
   #lookup(key: string): Buffer {
@@ -84,8 +87,8 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async read(key: string): Promise<T | undefined> {
     const inMemory = await this.options.memory.read(key);
     if (inMemory !== undefined) return inMemory as T;
-    const known = this.#known.get(key)?.json;
-    if (known !== undefined) return known === "" ? undefined : (JSON.parse(known) as T);
+    const known = this.#known.get(key);
+    if (known && "json" in known) return known.json === "" ? undefined : (JSON.parse(known.json) as T);
     const lookup = this.#lookup(key);
     const row = this.#select.get({ lookup });
     if (!row || row.expiresAt < this.#now()) {
@@ -109,12 +112,13 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       return await this.options.memory.write(key, value);
     }
     const json = JSON.stringify(value, this.options.scrub);
+    const hash = json.length > SMALL ? digest(json) : undefined;
     // grammY writes back every session it read; most updates change nothing.
     const known = this.#known.get(key);
-    if (known && (known.json !== undefined ? known.json === json : known.digest === digest(json))) return;
+    if (known && ("json" in known ? known.json === json : known.digest === hash)) return;
     const lookup = this.#lookup(key);
     this.#upsert.run({ lookup, contactId, value: this.vault.sealText(contactId, json, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
-    this.#remember(key, json);
+    this.#remember(key, json, hash);
     await this.options.memory.delete(key);
   }
 
