@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["eslint.config.js"],
+    files: ["eslint.config.js", "src/cli/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );

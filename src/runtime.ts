@@ -80,7 +80,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const [messenger, chatId] = key.replace(/^conv:/, "").split(/:(.*)/s);
     return messenger && chatId ? contacts.idOf({ messenger, chatId }) : undefined;
   };
-  const personal = <T>(days: number, scrub?: (value: T) => T) => new PersonalStorage<T>(store.db, keyring, vault, {
+  const personal = <T>(days: number, scrub?: (key: string, value: unknown) => unknown) => new PersonalStorage<T>(store.db, keyring, vault, {
     contactOf,
     memory: new MemorySessionStorage<unknown>(MEMORY_TTL_MS),
     ttlMs: days * DAY,

@@ -39,7 +39,7 @@ export interface TransportOptions {
   /** How chats and files work on this messenger. */
   route: Omit<Route, "api">;
   /** Whether an update is new: false drops one the messenger sent again. */
-  isNew?: (update: Update) => boolean;
+  isNew?: (update: Update) => boolean | Promise<boolean>;
 }
 
 /** The whole application as middleware, independent of where updates come from. */
@@ -119,7 +119,7 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
   const { isNew } = transport;
   if (isNew) {
     bot.use(async (ctx, next) => {
-      if (isNew(ctx.update)) await next();
+      if (await isNew(ctx.update)) await next();
     });
   }
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));

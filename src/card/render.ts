@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import type { StatementBlock } from "./statements.js";
 
 /**
@@ -12,6 +11,9 @@ import type { StatementBlock } from "./statements.js";
  */
 
 const require = createRequire(import.meta.url);
+/** The renderer, a native module, is loaded with the first card: most processes never draw one, and it costs memory and start-up. */
+let resvg: typeof import("@resvg/resvg-js") | undefined;
+const renderer = () => (resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js"));
 export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf", f));
 
 export const WIDTH = 720;
@@ -79,7 +81,7 @@ export function renderCard(blocks: readonly StatementBlock[]): Card {
   const height = Math.ceil(y + PAD);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`
     + `<rect width="100%" height="100%" fill="#fff"/><rect x="0" y="0" width="${WIDTH}" height="10" fill="#b00020"/>${parts.join("")}</svg>`;
-  const resvg = new Resvg(svg, { font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } });
-  const image = resvg.render();
+  const drawing = new (renderer().Resvg)(svg, { font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } });
+  const image = drawing.render();
   return { png: Buffer.from(image.asPng()), width: image.width, height: image.height, lines: drawn };
 }

@@ -41,8 +41,10 @@ const place = (id: string) => `contacts:${id}:profile`;
 /** People who agreed to be stored. Their profile is sealed with their own data key. */
 export class Contacts {
   readonly #now: () => number;
-  // Prepared once: these run on nearly every update.
+  // Prepared once: these run on nearly every update (touch: once a day per person).
   readonly #byLookup;
+  readonly #byId;
+  readonly #touch;
 
   constructor(
     private readonly db: Db,
@@ -53,6 +55,11 @@ export class Contacts {
   ) {
     this.#now = options.now ?? Date.now;
     this.#byLookup = db.select().from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
+    this.#byId = db.select().from(contacts).where(eq(contacts.id, sql.placeholder("id"))).prepare();
+    this.#touch = db.update(contacts)
+      .set({ lastSeenAt: sql`${sql.placeholder("day")}`, expiresAt: sql`${sql.placeholder("expiresAt")}` })
+      .where(eq(contacts.id, sql.placeholder("id")))
+      .prepare();
   }
 
   #lookup(address: Address): Buffer {
@@ -90,7 +97,7 @@ export class Contacts {
   }
 
   byId(id: string): Contact | undefined {
-    const row = this.db.select().from(contacts).where(eq(contacts.id, id)).get();
+    const row = this.#byId.get({ id });
     return row ? this.#decode(row) : undefined;
   }
 
@@ -147,10 +154,7 @@ export class Contacts {
   touch(contact: Contact): void {
     this.forgetCached(contact.address);
     const day = Math.floor(this.#now() / DAY) * DAY;
-    this.db.update(contacts)
-      .set({ lastSeenAt: day, expiresAt: this.#expiry(day) })
-      .where(eq(contacts.id, contact.id))
-      .run();
+    this.#touch.run({ day, expiresAt: this.#expiry(day), id: contact.id });
   }
 
   /**

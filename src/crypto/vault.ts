@@ -38,11 +38,21 @@ export class Vault {
   }
 
   seal(contactId: string, value: unknown, place: string): Buffer {
-    return this.#withKey(contactId, (key) => seal(key, Buffer.from(JSON.stringify(value), "utf8"), place));
+    return this.sealText(contactId, JSON.stringify(value), place);
   }
 
   open<T>(contactId: string, sealed: Uint8Array, place: string): T {
-    return this.#withKey(contactId, (key) => JSON.parse(open(key, sealed, place).toString("utf8")) as T);
+    return JSON.parse(this.openText(contactId, sealed, place)) as T;
+  }
+
+  /** Seals text that already is JSON (made once by a caller that needs it too). */
+  sealText(contactId: string, json: string, place: string): Buffer {
+    return this.#withKey(contactId, (key) => seal(key, Buffer.from(json, "utf8"), place));
+  }
+
+  /** The JSON text as sealed, unparsed. */
+  openText(contactId: string, sealed: Uint8Array, place: string): string {
+    return this.#withKey(contactId, (key) => open(key, sealed, place).toString("utf8"));
   }
 
   /** Seals with a fresh key for a contact row that is about to be written. */

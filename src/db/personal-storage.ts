@@ -6,6 +6,8 @@ import type { Db } from "./open.js";
 import { sessions } from "./schema.js";
 
 const digest = (json: string) => createHash("sha1").update(json).digest("base64");
+/** Values up to this many characters are kept as they are; longer ones as a digest. */
+const SMALL = 2048;
 
 /** grammY's storage adapter shape, which the conversations plugin shares. */
 export interface KeyValueStorage<T> {
@@ -14,15 +16,15 @@ export interface KeyValueStorage<T> {
   delete(key: string): void | Promise<void>;
 }
 
-export interface PersonalStorageOptions<T = unknown> {
+export interface PersonalStorageOptions {
   /** The stored contact a storage key belongs to, if the person consented. */
   contactOf(key: string): string | undefined;
   /** Until the person consents, state lives here and nowhere else. */
   memory: KeyValueStorage<unknown>;
   /** How long a stored value lives without being written again. */
   ttlMs: number;
-  /** Rewrites a value before it is stored, e.g. to drop what it need not keep. */
-  scrub?: (value: T) => T;
+  /** A `JSON.stringify` replacer applied as a value is stored, to drop what it need not keep. */
+  scrub?: (key: string, value: unknown) => unknown;
   now?: () => number;
 }
 
@@ -36,20 +38,21 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   readonly #now: () => number;
   readonly #select;
   readonly #upsert;
+  readonly #delete;
   /**
-   * What each key held when last read or written: a digest, so that an
-   * unchanged value is not written again, and the value itself while small
-   * (this process is the only writer, so it can answer reads). Bounded, so
+   * What each key held when last read or written: the value itself while
+   * small (this process is the only writer, so it can answer reads), else a
+   * digest, so that an unchanged value is not written again. Bounded, so
    * thousands of open conversations do not pile up in memory.
    */
-  readonly #known = new Map<string, { digest: string; json?: string }>();
+  readonly #known = new Map<string, { json: string } | { digest: string }>();
   #knownBytes = 0;
 
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly vault: Vault,
-    private readonly options: PersonalStorageOptions<T>,
+    private readonly options: PersonalStorageOptions,
   ) {
     this.#now = options.now ?? Date.now;
     this.#select = db.select().from(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
@@ -59,16 +62,18 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       target: sessions.lookup,
       set: { contactId: sql`excluded.contact_id`, value: sql`excluded.value`, expiresAt: sql`excluded.expires_at` },
     }).prepare();
+    this.#delete = db.delete(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
   }
 
-  #remember(key: string, json: string): void {
+  /** `hash` is the text's digest when the caller made it already (only a large text needs one). */
+  #remember(key: string, json: string, hash = json.length > SMALL ? digest(json) : undefined): void {
     if (this.#known.size >= 20_000 || this.#knownBytes > 8 * 1024 * 1024) {
       this.#known.clear();
       this.#knownBytes = 0;
     }
-    const keep = json.length <= 2048;
-    this.#known.set(key, { digest: digest(json), ...(keep ? { json } : {}) });
-    if (keep) this.#knownBytes += json.length;
+    if (hash !== undefined) return void this.#known.set(key, { digest: hash });
+    this.#known.set(key, { json });
+    this.#knownBytes += json.length;
   }
 
   #lookup(key: string): Buffer {
@@ -82,33 +87,38 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async read(key: string): Promise<T | undefined> {
     const inMemory = await this.options.memory.read(key);
     if (inMemory !== undefined) return inMemory as T;
-    const known = this.#known.get(key)?.json;
-    if (known !== undefined) return known === "" ? undefined : (JSON.parse(known) as T);
+    const known = this.#known.get(key);
+    if (known && "json" in known) return known.json === "" ? undefined : (JSON.parse(known.json) as T);
     const lookup = this.#lookup(key);
     const row = this.#select.get({ lookup });
     if (!row || row.expiresAt < this.#now()) {
       this.#remember(key, "");
       return undefined;
     }
-    const value = this.vault.open<T>(row.contactId, row.value, this.#place(lookup));
-    this.#remember(key, JSON.stringify(value));
-    return value;
+    // The text as stored is what a write compares with: it is parsed, not made again.
+    const json = this.vault.openText(row.contactId, row.value, this.#place(lookup));
+    this.#remember(key, json);
+    return JSON.parse(json) as T;
   }
 
+  /**
+   * Stores the value as it would be read back: scrubbed, made into JSON once,
+   * and that text compared with what the key holds, then sealed.
+   */
   async write(key: string, value: T): Promise<void> {
-    const json = JSON.stringify(value);
-    // grammY writes back every session it read; most updates change nothing.
-    const known = this.#known.get(key);
-    if (known && (known.json !== undefined ? known.json === json : known.digest === digest(json))) return;
     const contactId = this.options.contactOf(key);
     if (!contactId) {
       this.#known.delete(key);
       return await this.options.memory.write(key, value);
     }
+    const json = JSON.stringify(value, this.options.scrub);
+    const hash = json.length > SMALL ? digest(json) : undefined;
+    // grammY writes back every session it read; most updates change nothing.
+    const known = this.#known.get(key);
+    if (known && ("json" in known ? known.json === json : known.digest === hash)) return;
     const lookup = this.#lookup(key);
-    const stored = this.options.scrub ? this.options.scrub(value) : value;
-    this.#upsert.run({ lookup, contactId, value: this.vault.seal(contactId, stored, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
-    this.#remember(key, json);
+    this.#upsert.run({ lookup, contactId, value: this.vault.sealText(contactId, json, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
+    this.#remember(key, json, hash);
     await this.options.memory.delete(key);
   }
 
@@ -126,6 +136,6 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
   async delete(key: string): Promise<void> {
     this.#remember(key, "");
     await this.options.memory.delete(key);
-    this.db.delete(sessions).where(eq(sessions.lookup, this.#lookup(key))).run();
+    this.#delete.run({ lookup: this.#lookup(key) });
   }
 }

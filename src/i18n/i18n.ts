@@ -38,5 +38,31 @@ export async function createI18n(fallback: Language = "en"): Promise<i18n> {
     returnNull: false,
     initAsync: false,
   });
+  const fixed = instance.getFixedT.bind(instance);
+  const byLanguage = new Map<string, TFunction>();
+  // Every translator of a language, for the whole namespace, is one that remembers.
+  instance.getFixedT = ((lng: string | readonly string[] | null, ns?: unknown, keyPrefix?: unknown) => {
+    if (typeof lng !== "string" || ns !== undefined || keyPrefix !== undefined) return fixed(lng as never, ns as never, keyPrefix as never);
+    let t = byLanguage.get(lng);
+    if (!t) byLanguage.set(lng, (t = remembering(fixed(lng))));
+    return t;
+  }) as typeof instance.getFixedT;
   return instance;
+}
+
+/**
+ * A translator that keeps what it returned for a key asked without options:
+ * the resources never change after start-up, and keyboards ask for the same
+ * labels at every step (and again at every replay of a conversation).
+ */
+function remembering(t: TFunction): TFunction {
+  const known = new Map<string, string>();
+  const translate = t as unknown as (...args: unknown[]) => string;
+  const remembered = (key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== "string") return translate(key, ...rest);
+    let text = known.get(key);
+    if (text === undefined) known.set(key, (text = translate(key)));
+    return text;
+  };
+  return Object.assign(remembered, t);
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Vault } from "../crypto/vault.js";
 import type { Db } from "../db/open.js";
 import { intakeDrafts } from "../db/schema.js";
@@ -9,14 +9,26 @@ const place = (contactId: string) => `intake_drafts:${contactId}:draft`;
 
 /** Unfinished intakes, one per person, sealed; they expire after the configured days. */
 export class IntakeDrafts {
+  // Prepared once: the intake loads and saves the draft at every step.
+  readonly #load;
+  readonly #save;
+  readonly #delete;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly vault: Vault,
     private readonly options: { days: number; now?: () => number },
-  ) {}
+  ) {
+    const p = sql.placeholder;
+    this.#load = db.select().from(intakeDrafts).where(eq(intakeDrafts.contactId, p("contactId"))).prepare();
+    this.#save = db.insert(intakeDrafts).values({ contactId: p("contactId"), draft: p("draft"), expiresAt: p("expiresAt") })
+      .onConflictDoUpdate({ target: intakeDrafts.contactId, set: { draft: sql`excluded.draft`, expiresAt: sql`excluded.expires_at` } })
+      .prepare();
+    this.#delete = db.delete(intakeDrafts).where(eq(intakeDrafts.contactId, p("contactId"))).prepare();
+  }
 
   load(contactId: string): { draft: IntakeDraft; expiresAt: number } | undefined {
-    const row = this.db.select().from(intakeDrafts).where(eq(intakeDrafts.contactId, contactId)).get();
+    const row = this.#load.get({ contactId });
     if (!row || row.expiresAt < (this.options.now ?? Date.now)()) return undefined;
     return { draft: this.vault.open<IntakeDraft>(contactId, row.draft, place(contactId)), expiresAt: row.expiresAt };
   }
@@ -27,10 +39,10 @@ export class IntakeDrafts {
       draft: this.vault.seal(contactId, draft, place(contactId)),
       expiresAt: (this.options.now ?? Date.now)() + this.options.days * DAY,
     };
-    this.db.insert(intakeDrafts).values(row).onConflictDoUpdate({ target: intakeDrafts.contactId, set: row }).run();
+    this.#save.run(row);
   }
 
   delete(contactId: string): void {
-    this.db.delete(intakeDrafts).where(eq(intakeDrafts.contactId, contactId)).run();
+    this.#delete.run({ contactId });
   }
 }

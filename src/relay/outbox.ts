@@ -61,13 +61,32 @@ export class Outbox {
   readonly #senders = new Map<string, Promise<void>>();
   /** Messages re-sent after a crash that may have reached the messenger before it. */
   ambiguous = 0;
+  // Prepared once: each message is read, marked and settled with these.
+  readonly #contactOfCase;
+  readonly #dueCases;
+  readonly #nextOfCase;
+  readonly #mark;
+  readonly #retry;
+  readonly #drop;
+  readonly #nextDue;
 
   constructor(private readonly db: Db, private readonly vault: Vault, private readonly options: OutboxOptions) {
     this.#now = options.now ?? Date.now;
+    const p = sql.placeholder;
+    this.#contactOfCase = db.select({ contactId: cases.contactId }).from(cases).where(eq(cases.id, p("caseId"))).prepare();
+    this.#dueCases = db.selectDistinct({ caseId: outbox.caseId }).from(outbox)
+      .where(and(eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, p("now")))).prepare();
+    this.#nextOfCase = db.select().from(outbox)
+      .where(and(eq(outbox.caseId, p("caseId")), eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, p("now"))))
+      .orderBy(asc(outbox.id)).limit(1).prepare();
+    this.#mark = db.update(outbox).set({ state: "sending", attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, p("id"))).prepare();
+    this.#retry = db.update(outbox).set({ state: "pending", nextAttemptAt: sql`${p("at")}` }).where(eq(outbox.id, p("id"))).prepare();
+    this.#drop = db.delete(outbox).where(eq(outbox.id, p("id"))).prepare();
+    this.#nextDue = db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.nextAttemptAt)).limit(1).prepare();
   }
 
   #contactOf(caseId: string): string | undefined {
-    return this.db.select({ contactId: cases.contactId }).from(cases).where(eq(cases.id, caseId)).get()?.contactId;
+    return this.#contactOfCase.get({ caseId })?.contactId;
   }
 
   enqueue(caseId: string, payload: RelayPayload): void {
@@ -98,8 +117,7 @@ export class Outbox {
    * messages due at the call have none left.
    */
   flush(send: Send, events: OutboxEvents): Promise<void> {
-    const due = this.db.selectDistinct({ caseId: outbox.caseId }).from(outbox)
-      .where(and(eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, this.#now()))).all();
+    const due = this.#dueCases.all({ now: this.#now() });
     const waiting = due.map(({ caseId }) => {
       let sender = this.#senders.get(caseId);
       if (!sender) {
@@ -113,9 +131,7 @@ export class Outbox {
 
   async #drain(caseId: string, send: Send, events: OutboxEvents): Promise<void> {
     for (;;) {
-      const row = this.db.select().from(outbox)
-        .where(and(eq(outbox.caseId, caseId), eq(outbox.state, "pending"), lte(outbox.nextAttemptAt, this.#now())))
-        .orderBy(asc(outbox.id)).limit(1).get();
+      const row = this.#nextOfCase.get({ caseId, now: this.#now() });
       if (!row) return;
       await this.#deliver(row, send, events);
     }
@@ -128,20 +144,20 @@ export class Outbox {
   }
 
   nextDue(): number | undefined {
-    return this.db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.nextAttemptAt)).limit(1).get()?.at;
+    return this.#nextDue.get()?.at;
   }
 
   async #deliver(row: typeof outbox.$inferSelect, send: Send, events: OutboxEvents): Promise<void> {
     const contactId = this.#contactOf(row.caseId);
     // Its case is gone (the rows go with it; this one was read just before): nothing to deliver.
-    if (!contactId) return void this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
+    if (!contactId) return void this.#drop.run({ id: row.id });
     const payload = this.vault.open<RelayPayload>(contactId, row.payload, place(row.caseId, row.id));
-    const drop = () => this.db.delete(outbox).where(eq(outbox.id, row.id)).run();
+    const drop = () => this.#drop.run({ id: row.id });
     if (row.deadlineAt < this.#now()) {
       drop();
       return await events.failed(row.caseId, payload, "deadline");
     }
-    this.db.update(outbox).set({ state: "sending", attempts: row.attempts + 1 }).where(eq(outbox.id, row.id)).run();
+    this.#mark.run({ id: row.id });
     try {
       await send(payload);
       drop();
@@ -150,7 +166,7 @@ export class Outbox {
         const delay = Math.max(100, error instanceof RelayFailure && error.retryAfterMs !== undefined
           ? error.retryAfterMs
           : this.options.backoffMs * 2 ** Math.min(row.attempts, 10));
-        this.db.update(outbox).set({ state: "pending", nextAttemptAt: this.#now() + delay }).where(eq(outbox.id, row.id)).run();
+        this.#retry.run({ id: row.id, at: this.#now() + delay });
         return;
       }
       drop();

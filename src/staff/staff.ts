@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { AdminRef } from "../config/env.js";
 import type { Address } from "../contacts/contacts.js";
 import { STRANGER, type AuditLog } from "../audit/audit.js";
@@ -59,6 +59,8 @@ export class Staff {
   readonly #vault: Vault;
   /** Who is staff, by lookup hash: asked on every update, changed rarely (and only through this class). */
   readonly #rows = new BoundedMap<string, typeof staff.$inferSelect | null>(20_000);
+  /** Prepared once: asked for every address not yet in `#rows`. */
+  readonly #byLookup;
 
   constructor(
     private readonly db: Db,
@@ -70,6 +72,7 @@ export class Staff {
     private readonly now: () => number = Date.now,
   ) {
     this.#vault = vault;
+    this.#byLookup = db.select().from(staff).where(eq(staff.lookup, sql.placeholder("lookup"))).prepare();
   }
 
   #lookup(address: Address): Buffer {
@@ -121,7 +124,7 @@ export class Staff {
   #row(address: Address): typeof staff.$inferSelect | undefined {
     const key = `${address.messenger}:${address.chatId}`;
     if (!this.#rows.has(key)) {
-      this.#rows.set(key, this.db.select().from(staff).where(eq(staff.lookup, this.#lookup(address))).get() ?? null);
+      this.#rows.set(key, this.#byLookup.get({ lookup: this.#lookup(address) }) ?? null);
     }
     return this.#rows.get(key) ?? undefined;
   }

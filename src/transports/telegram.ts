@@ -12,6 +12,14 @@ import { SeenUpdates } from "./telegram-updates.js";
 /** The update kinds the bot handles; nothing else is asked for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
+/**
+ * Updates handled at once (grammY's runner allows 500). The work on an update
+ * is on this one thread (SQLite, the matcher, sealing), so more at once does
+ * not answer sooner; each one in flight only keeps its data alive long enough
+ * to be moved to the old heap, where a burst's garbage then stays.
+ */
+const CONCURRENCY = 50;
+
 export interface TelegramHandle {
   bot: Bot<BotContext>;
   /** The webhook server's port, when running on a webhook. */
@@ -86,6 +94,7 @@ export async function runTelegram(runtime: Runtime): Promise<TelegramHandle> {
   await bot.api.deleteWebhook();
   const runner: RunnerHandle = run(bot, {
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+    sink: { concurrency: CONCURRENCY },
   });
   deps.log.info({ mode: "polling" }, "telegram transport started");
   return { bot, stop: () => (runner.isRunning() ? runner.stop() : Promise.resolve()) };

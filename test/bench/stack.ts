@@ -1,27 +1,26 @@
 /**
- * Benchmarks of the running application, in-process, through the in-memory
- * transport (the same application, replies carried by grammY's client.fetch):
- *  - FAQ free-text answers through the whole stack, against a bare grammY bot
- *  - 1,000 people in the intake at once, then memory with 10,000 stored
+ * Benchmarks of the running application:
+ *  - FAQ free-text answers, the bundle as its own process against the fake
+ *    Bot API over HTTP, side by side with a bare grammY bot
+ *  - resident memory of both, from outside, around a burst of 1,000 people
+ *  - 1,000 people in the intake at once (in-process, memory transport)
  *  - start-up to the first answer, as a real process on a 10,000-contact database
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Bot, MemorySessionStorage, session, type Context, type SessionFlavor } from "grammy";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log/logger.js";
 import { ROOT } from "../../src/paths.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 import { MemoryTransport, type MemoryUser } from "../../src/transports/memory.js";
-import { VirtualBotApi } from "../../src/transports/virtual/api.js";
-import { UpdateFactory } from "../../src/transports/virtual/updates.js";
 import { loadHeldOut } from "../../src/faq/evaluate.js";
 import { INTENTS } from "../../src/faq/corpus.js";
 import { botCommand } from "../helpers/broadcast-harness.js";
-import { FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
+import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
+import { cpuMs, peakMb, rssMb, sleep, spawnAgainst, stopped } from "./process.js";
 
 /** Questions people ask, in three languages and two alphabets, with typos (the held-out set's FAQ questions). */
 const QUESTIONS = loadHeldOut().filter((m) => !(INTENTS as readonly string[]).includes(m.expected)).map((m) => m.text);
@@ -44,101 +43,197 @@ async function consented(chat: MemoryTransport, id: number): Promise<MemoryUser>
   return user;
 }
 
-export interface FaqBench { updatesPerSecond: number; p50: number; p99: number; bareUpdatesPerSecond: number; ratio: number }
+export interface FaqBench {
+  users: number; perRound: number; rounds: number;
+  answersPerSecond: number; cpuMsPerUpdate: number;
+  bareAnswersPerSecond: number; bareCpuMsPerUpdate: number;
+  /** Bare answers/s over ours; and our CPU per update over the bare bot's. */
+  ratio: number; cpuRatio: number;
+}
+
+/** Greetings that make each held-out question into several distinct messages. */
+const OPENINGS = ["", "Hello, ", "Hi! ", "Please help: ", "Good evening. "];
+
+/** Question `i` of a round: distinct for every i below OPENINGS × QUESTIONS. */
+const question = (i: number) => `${OPENINGS[Math.floor(i / QUESTIONS.length) % OPENINGS.length]!}${QUESTIONS[i % QUESTIONS.length]!}`;
 
 /**
- * Free-text questions from stored people (session in SQLite, sealed), answered
- * from the FAQ; and a bare grammY bot (memory sessions, no matcher) sending
- * the very same replies over the same transport. The two are measured in
- * alternating rounds, so a slower stretch of the machine hits both alike.
+ * Waits until each chat in `chats` got `each` messages after `fake.sent[from]`.
+ * Scans only what is new at each look.
  */
-export async function benchFaq(count = 20_000): Promise<FaqBench> {
+async function answered(fake: FakeTelegram, from: number, chats: Iterable<number>, each = 1, ms = 120_000): Promise<void> {
+  const waiting = new Map<number, number>();
+  for (const chat of chats) waiting.set(chat, each);
+  let seen = from;
+  await fake.until(() => {
+    for (; seen < fake.sent.length; seen++) {
+      const chat = fake.sent[seen]!.chatId;
+      const left = waiting.get(chat);
+      if (left === undefined) continue;
+      if (left <= 1) waiting.delete(chat);
+      else waiting.set(chat, left - 1);
+    }
+    return waiting.size === 0;
+  }, ms);
+}
+
+/** A database with `count` stored (consented) Telegram contacts, chat ids from `first`. */
+async function seeded(dir: string, count: number, first: number): Promise<Record<string, string>> {
+  const { runtime, env } = await runtimeIn(dir);
+  runtime.store.sqlite.transaction(() => {
+    for (let i = 0; i < count; i++) runtime.deps.contacts.consent({ messenger: "telegram", chatId: String(first + i) }, "en");
+  })();
+  await runtime.close();
+  return env;
+}
+
+interface BareReply { text: string; reply_markup: { inline_keyboard: { text: string; callback_data: string }[][] } }
+
+/** The desk as its own process (the bundle of npm run build), and the bare grammY bot. */
+const DESK = ["dist/main.js"];
+const BARE = ["dist/bench-bare.js"];
+
+/** Users' chat ids start here. */
+const FIRST_USER = 100_000;
+
+/**
+ * Free-text questions from stored people, answered by the desk running as its
+ * own process (the bundle) against the fake Bot API over HTTP, as in
+ * production: long polling, update dedup, sealed sessions in SQLite, the
+ * matcher. The bare grammY bot gets the very same updates from its own fake
+ * and sends the very same replies. Every round, each of `users` people sends
+ * one question, no question twice; the two bots take turns, round by round,
+ * so a slower stretch of the machine hits both alike. CPU time is the bot
+ * process's own, as the kernel counts it.
+ */
+export async function benchFaq(users = 2000, rounds = 5, stored = 10_000): Promise<FaqBench> {
+  if (users > OPENINGS.length * QUESTIONS.length) throw new Error("not enough distinct questions for a round");
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
-  const { runtime } = await runtimeIn(dir);
+  const fakes = { desk: await new FakeTelegram().start(), bare: await new FakeTelegram().start() };
+  const children: ChildProcess[] = [];
   try {
-    const chat = new MemoryTransport(runtime.deps, "memory", false);
-    const users: MemoryUser[] = [];
-    for (let i = 0; i < 100; i++) users.push(await consented(chat, 1000 + i));
-    // Warm-up, which also records each question's reply for the bare bot.
-    const replies = new Map<string, { text: string; reply_markup: { inline_keyboard: { text: string; callback_data: string }[][] } }>();
-    for (let i = 0; i < 2000; i++) {
-      const question = QUESTIONS[i % QUESTIONS.length]!;
-      const [reply] = await users[i % 100]!.send(question);
-      if (!reply) throw new Error("no answer in the warm-up");
-      replies.set(question, { text: reply.text, reply_markup: { inline_keyboard: reply.buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data ?? "" }))) } });
+    const env = await seeded(dir, stored, FIRST_USER);
+    const desk = spawnAgainst(fakes.desk, DESK, env);
+    children.push(desk);
+    const chats = Array.from({ length: users }, (_, i) => FIRST_USER + i);
+    /** Round `r`: person i asks question (i + r × 7) of the round's distinct ones. */
+    const ask = (fake: FakeTelegram, r: number) => {
+      for (let i = 0; i < users; i++) fake.push(textUpdate({ id: chats[i]!, language_code: "en" }, question((i + r * 7) % users)));
+    };
+    // Warm-up: every person twice (the first message settles their language).
+    for (let r = -2; r < 0; r++) {
+      const from = fakes.desk.sent.length;
+      ask(fakes.desk, r);
+      await answered(fakes.desk, from, chats);
+    }
+    // Every question a round asks, once, with the desk's reply: what the bare bot sends.
+    const replies: Record<string, BareReply> = {};
+    const from = fakes.desk.sent.length;
+    for (let i = 0; i < users; i++) fakes.desk.push(textUpdate({ id: chats[i]!, language_code: "en" }, question(i)));
+    await answered(fakes.desk, from, chats);
+    for (const m of fakes.desk.sent.slice(from)) {
+      replies[question(m.chatId - FIRST_USER)] = { text: m.text, reply_markup: { inline_keyboard: m.buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.callback_data ?? "" }))) } };
+    }
+    const repliesFile = join(dir, "replies.json");
+    writeFileSync(repliesFile, JSON.stringify(replies));
+    const bare = spawnAgainst(fakes.bare, BARE, { REPLIES_FILE: repliesFile });
+    children.push(bare);
+    for (let r = -2; r < 0; r++) {
+      const from = fakes.bare.sent.length;
+      ask(fakes.bare, r);
+      await answered(fakes.bare, from, chats);
     }
 
-    type Bare = Context & SessionFlavor<{ n: number }>;
-    const api = new VirtualBotApi(() => Promise.resolve());
-    const bare = new Bot<Bare>("bare", { client: { fetch: api.fetch }, botInfo: { id: 1, is_bot: true, first_name: "b", username: "b" } as never });
-    bare.use(session({ initial: () => ({ n: 0 }), storage: new MemorySessionStorage() }));
-    bare.on("message:text", (ctx) => {
-      ctx.session.n++;
-      const reply = replies.get(ctx.message.text)!;
-      return ctx.reply(reply.text, { reply_markup: reply.reply_markup, link_preview_options: { is_disabled: true } });
-    });
-    const updates = new UpdateFactory();
-    for (let i = 0; i < 2000; i++) await bare.handleUpdate(updates.text({ id: 1000 + (i % 100) }, QUESTIONS[i % QUESTIONS.length]!));
-
-    const latencies: number[] = [];
-    let stackMs = 0;
-    let bareMs = 0;
-    const rounds = 10;
-    const perRound = Math.ceil(count / rounds);
-    for (let round = 0; round < rounds; round++) {
-      let started = performance.now();
-      for (let i = round * perRound; i < (round + 1) * perRound; i++) {
-        const t = performance.now();
-        await users[i % 100]!.send(QUESTIONS[i % QUESTIONS.length]!);
-        latencies.push(performance.now() - t);
+    const measure = async (fake: FakeTelegram, pid: number, r: number) => {
+      const from = fake.sent.length;
+      const cpu = cpuMs(pid);
+      const started = performance.now();
+      ask(fake, r);
+      await answered(fake, from, chats);
+      return { ms: performance.now() - started, cpu: cpuMs(pid) - cpu };
+    };
+    const totals = { desk: { ms: 0, cpu: 0 }, bare: { ms: 0, cpu: 0 } };
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, fake, pid] of [["desk", fakes.desk, desk.pid!], ["bare", fakes.bare, bare.pid!]] as const) {
+        const { ms, cpu } = await measure(fake, pid, r);
+        totals[name].ms += ms;
+        totals[name].cpu += cpu;
       }
-      stackMs += performance.now() - started;
-      started = performance.now();
-      for (let i = round * perRound; i < (round + 1) * perRound; i++) {
-        await bare.handleUpdate(updates.text({ id: 1000 + (i % 100) }, QUESTIONS[i % QUESTIONS.length]!));
-      }
-      bareMs += performance.now() - started;
     }
-    const total = rounds * perRound;
-    const updatesPerSecond = total / (stackMs / 1000);
-    const bareUpdatesPerSecond = total / (bareMs / 1000);
-    return { updatesPerSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), bareUpdatesPerSecond, ratio: bareUpdatesPerSecond / updatesPerSecond };
+    const n = users * rounds;
+    const answersPerSecond = n / (totals.desk.ms / 1000);
+    const bareAnswersPerSecond = n / (totals.bare.ms / 1000);
+    return {
+      users, perRound: users, rounds,
+      answersPerSecond, cpuMsPerUpdate: totals.desk.cpu / n,
+      bareAnswersPerSecond, bareCpuMsPerUpdate: totals.bare.cpu / n,
+      ratio: bareAnswersPerSecond / answersPerSecond, cpuRatio: totals.desk.cpu / totals.bare.cpu,
+    };
   } finally {
-    await runtime.close();
+    for (const child of children) await stopped(child);
+    await fakes.desk.stop();
+    await fakes.bare.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export interface IntakeBench {
-  people: number; stepP50: number; stepP99: number; stored: number;
-  /** At rest with the stored people; right after the burst; at rest after it. */
-  storedRssMb: number; burstRssMb: number; rssMb: number;
-}
-
-/** Resident memory after collecting garbage, in MB (this process, harness included). */
-function rssAfterGc(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss / 1024 / 1024;
-}
+export interface BurstMemory { atRest: number; afterBurst: number; later: number; peak: number }
+export interface MemoryBench { stored: number; people: number; desk: BurstMemory; bare: BurstMemory }
 
 /**
- * Resident memory at rest, in MB: V8 hands unused heap pages back only once
- * allocation has been quiet for a while (its memory reducer, ~10 s), so this
- * waits for that, up to 30 s, as a server between bursts would.
+ * Resident memory of a bot process, from outside: at rest (started, one
+ * answer given, 5 s idle), right after `people` people each send a question
+ * and open the intake at the same moment (once every one of them has both
+ * replies), and `laterMs` after that.
  */
-async function restingRss(): Promise<number> {
-  let lowest = rssAfterGc();
-  for (let waited = 0; waited < 30; waited++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const { heapTotal, heapUsed, rss } = process.memoryUsage();
-    lowest = Math.min(lowest, rss / 1024 / 1024);
-    if (waited >= 3 && heapTotal < heapUsed * 1.25) break;
-  }
-  return lowest;
+async function burstMemory(fake: FakeTelegram, child: ChildProcess, people: number[], laterMs: number): Promise<BurstMemory> {
+  const pid = child.pid!;
+  let from = fake.sent.length;
+  fake.push(textUpdate({ id: people[0]!, language_code: "en" }, "/help"));
+  await answered(fake, from, [people[0]!], 1, 30_000);
+  await sleep(5000);
+  const atRest = rssMb(pid);
+  from = fake.sent.length;
+  people.forEach((id, i) => fake.push(textUpdate({ id, language_code: "en" }, question(i))));
+  people.forEach((id) => fake.push(callbackUpdate({ id }, "menu:intake", 1)));
+  await answered(fake, from, people, 2);
+  const afterBurst = rssMb(pid);
+  await sleep(laterMs);
+  return { atRest, afterBurst, later: rssMb(pid), peak: peakMb(pid) };
 }
 
-/** 1,000 people answering the intake at the same time, step by step; then 10,000 stored mid-intake. */
-export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<IntakeBench> {
+/** The desk with `stored` contacts, and the bare bot, each through the same burst of `people` people. */
+export async function benchMemory(stored = 10_000, people = 1000, laterMs = 10_000): Promise<MemoryBench> {
+  const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
+  const fake = await new FakeTelegram().start();
+  try {
+    const env = await seeded(dir, stored, FIRST_USER);
+    const chats = Array.from({ length: people }, (_, i) => FIRST_USER + i);
+    const repliesFile = join(dir, "replies.json");
+    writeFileSync(repliesFile, "{}");
+    const measure = async (args: string[], env: Record<string, string>) => {
+      const child = spawnAgainst(fake, args, env);
+      try {
+        return await burstMemory(fake, child, chats, laterMs);
+      } finally {
+        await stopped(child);
+      }
+    };
+    return { stored, people, desk: await measure(DESK, env), bare: await measure(BARE, { REPLIES_FILE: repliesFile }) };
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface IntakeBench { people: number; stepP50: number; stepP99: number; cpuMsPerStep: number }
+
+/**
+ * 1,000 people answering the intake at the same time, step by step, in this
+ * process through the memory transport (the harness's own work is in the CPU
+ * figure, a few µs a step).
+ */
+export async function benchIntake(concurrent = 1000): Promise<IntakeBench> {
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
   const { runtime } = await runtimeIn(dir);
   try {
@@ -161,17 +256,12 @@ export async function benchIntake(concurrent = 1000, stored = 10_000): Promise<I
       await step(u);
       latencies.push(performance.now() - t);
     };
-    // 10,000 stored people, each with a conversation open half-way through the intake...
-    for (let i = concurrent; i < stored; i++) {
-      const u = await consented(chat, 10_000 + i);
-      for (const step of steps.slice(0, 5)) await step(u);
-    }
-    const storedRss = await restingRss();
-    // ...while 1,000 more go through all of it at the same time.
     const people: MemoryUser[] = [];
     for (let i = 0; i < concurrent; i++) people.push(await consented(chat, 10_000 + i));
+    const cpu = process.cpuUsage();
     for (const step of steps) await Promise.all(people.map((u) => timed(u, step)));
-    return { people: concurrent, stepP50: percentile(latencies, 50), stepP99: percentile(latencies, 99), stored, storedRssMb: storedRss, burstRssMb: rssAfterGc(), rssMb: await restingRss() };
+    const used = process.cpuUsage(cpu);
+    return { people: concurrent, stepP50: percentile(latencies, 50), stepP99: percentile(latencies, 99), cpuMsPerStep: (used.user + used.system) / 1000 / latencies.length };
   } finally {
     await runtime.close();
     rmSync(dir, { recursive: true, force: true });

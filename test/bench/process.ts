@@ -1,0 +1,57 @@
+/**
+ * A bot as its own process, seen from outside: its CPU time and resident
+ * memory as the kernel counts them (/proc, Linux), with nothing done inside
+ * it (no forced garbage collection).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { ROOT } from "../../src/paths.js";
+import { FAKE_TOKEN, type FakeTelegram } from "../helpers/fake-telegram.js";
+
+/** Clock ticks per second of /proc/<pid>/stat: 100 on Linux everywhere Node runs. */
+const TICKS = 100;
+
+/** CPU time the process has used so far (user + system), in ms. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+}
+
+/** Resident memory (VmRSS) right now, in MB. */
+export function rssMb(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(line?.[1] ?? 0) / 1024;
+}
+
+/** Peak resident memory so far (VmHWM), in MB. */
+export function peakMb(pid: number): number {
+  const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(line?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Spawns `node <args>` from the repository against the fake Bot API.
+ * BENCH_NODE_ARGS go before them (e.g. --cpu-prof, to profile it).
+ */
+export function spawnAgainst(fake: FakeTelegram, args: string[], env: Record<string, string>): ChildProcess {
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn", ...env },
+  });
+  return child;
+}
+
+/** Stops a bot the way a service manager does (SIGTERM, so a profile gets written), SIGKILL after 10 s. */
+export async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exit;
+  clearTimeout(kill);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
