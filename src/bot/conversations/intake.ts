@@ -91,6 +91,17 @@ export function createIntake(deps: AppDeps) {
     };
     await ctx.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
 
+    // Each answer ends in a rewind to here, so the replay log (replayed, sealed
+    // and written at every update) holds one step, not every step so far. The
+    // draft is read afresh after it: it is where the answers live.
+    const top = conversation.checkpoint();
+    const current = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
+    if (current !== null) {
+      Object.assign(draft, current);
+      if (current.editing === undefined) delete draft.editing;
+      saved = true;
+    }
+
     let awaitingTypedCountry = false;
     for (;;) {
       const now = new Date(await conversation.now());
@@ -174,6 +185,8 @@ export function createIntake(deps: AppDeps) {
           break;
         }
       }
+      // "Other country" waits for the name within this step; otherwise the step is done.
+      if (!awaitingTypedCountry) await conversation.rewind(top);
     }
   };
 }
