@@ -1,16 +1,17 @@
 /**
- * Broadcast benchmark: 20,000 Telegram subscribers, the fake Bot API
+ * Broadcast benchmark: 100,000 Telegram subscribers, the fake Bot API
  * enforcing 1,000 messages/s with 429s, the bot sending at 1,000/s and
  * killed with SIGKILL once half-way, then restarted. Prints total time
  * against the ideal (recipients ÷ rate), duplicates against ambiguous
- * in-flight sends, missed recipients and 429s.
+ * in-flight sends, missed recipients and 429s, and the bot's CPU per message
+ * (read from outside, through /proc) while it sends.
  * Run through `npm run bench:broadcast [-- <recipients> <rate>]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
+import { cpuMsOf, exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 
 export interface BroadcastBench {
@@ -24,9 +25,22 @@ export interface BroadcastBench {
   missed: number;
   tooMany: number;
   tooManyAfterWarmup: number;
+  /** The bot's CPU (both processes) per message while sending, start-ups left out. */
+  cpuMsPerMessage: number;
+  /** The same with both start-ups counted. */
+  cpuMsPerMessageWithStartups: number;
 }
 
-export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
+/** CPU and messages of one process between its first send and its end. */
+interface Span {
+  cpuMs: number;
+  messages: number;
+}
+
+const perMessage = (spans: Span[]) =>
+  spans.reduce((sum, s) => sum + s.cpuMs, 0) / Math.max(1, spans.reduce((sum, s) => sum + s.messages, 0));
+
+export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
   const fake = await new FakeTelegram().start();
   try {
@@ -36,7 +50,11 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "
     const first = spawnBot(seeded, fake, env, entry);
     await fake.until(() => fake.sent.length >= 1, 60_000);
     const started = Date.now();
+    const firstSpan = { cpuMs: -cpuMsOf(first.pid!), messages: -fake.sent.length };
     await fake.until(() => fake.sent.length >= recipients / 2, 600_000);
+    const firstTotalCpu = cpuMsOf(first.pid!);
+    firstSpan.cpuMs += firstTotalCpu;
+    firstSpan.messages += fake.sent.length;
     first.kill("SIGKILL");
     await exited(first);
     const killedAt = Date.now();
@@ -44,8 +62,12 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "
     const atKill = fake.sent.length;
     await fake.until(() => fake.sent.length > atKill, 60_000);
     const resumedAt = Date.now();
+    const secondSpan = { cpuMs: -cpuMsOf(second.pid!), messages: -fake.sent.length };
     await fake.until(() => fake.reached.size >= recipients, 600_000);
     const finished = Date.now();
+    const secondTotalCpu = cpuMsOf(second.pid!);
+    secondSpan.cpuMs += secondTotalCpu;
+    secondSpan.messages += fake.sent.length;
     second.kill("SIGTERM");
     await exited(second);
     const { duplicates, missed } = tally(fake, seeded.chatIds);
@@ -60,6 +82,8 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "
       duplicates, ambiguous, missed,
       tooMany: fake.tooMany.length,
       tooManyAfterWarmup: fake.tooMany.filter((at) => at > started + 2000).length,
+      cpuMsPerMessage: perMessage([firstSpan, secondSpan]),
+      cpuMsPerMessageWithStartups: (firstTotalCpu + secondTotalCpu) / fake.sent.length,
     };
   } finally {
     await fake.stop();
