@@ -4,15 +4,18 @@
  * killed with SIGKILL once half-way, then restarted. Prints total time
  * against the ideal (recipients ÷ rate), duplicates against ambiguous
  * in-flight sends, missed recipients and 429s, and the bot's CPU per message
- * (read from outside, through /proc) while it sends.
+ * (read from outside, through /proc) while it sends, next to the CPU grammY's
+ * bare `Api` needs to send the same way (the floor under that figure).
  * Run through `npm run bench:broadcast [-- <recipients> <rate>]`.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { cpuMsOf, exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
-import { FakeTelegram } from "../helpers/fake-telegram.js";
+import { FAKE_TOKEN, FakeTelegram } from "../helpers/fake-telegram.js";
+import { ROOT } from "../../src/paths.js";
 
 export interface BroadcastBench {
   recipients: number;
@@ -29,6 +32,8 @@ export interface BroadcastBench {
   cpuMsPerMessage: number;
   /** The same with both start-ups counted. */
   cpuMsPerMessageWithStartups: number;
+  /** A bare grammY `Api` sending at the same rate and concurrency, nothing else. */
+  bareCpuMsPerMessage: number;
 }
 
 /** CPU and messages of one process between its first send and its end. */
@@ -40,13 +45,32 @@ interface Span {
 const perMessage = (spans: Span[]) =>
   spans.reduce((sum, s) => sum + s.cpuMs, 0) / Math.max(1, spans.reduce((sum, s) => sum + s.messages, 0));
 
+/** The CPU per message of test/bench/bare-sender.ts, from its first message to its last. */
+async function bareSender(fake: FakeTelegram, count: number, rate: number, slots: number): Promise<number> {
+  const before = fake.sent.length;
+  const args = [fake.apiRoot, FAKE_TOKEN, count, rate, slots, 1_000_000].map(String);
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/bare-sender.ts", ...args], { cwd: ROOT, stdio: "ignore" });
+  try {
+    await fake.until(() => fake.sent.length > before, 60_000);
+    const span = { cpuMs: -cpuMsOf(child.pid!), messages: -fake.sent.length };
+    await fake.until(() => fake.sent.length >= before + count, 600_000);
+    span.cpuMs += cpuMsOf(child.pid!);
+    span.messages += fake.sent.length;
+    return perMessage([span]);
+  } finally {
+    child.kill("SIGTERM");
+    await exited(child);
+  }
+}
+
 export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
   const fake = await new FakeTelegram().start();
   try {
     const seeded = await seedBroadcast(dir, recipients);
     fake.perSecond = rate;
-    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: "8" };
+    const slots = 8;
+    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: String(slots) };
     const first = spawnBot(seeded, fake, env, entry);
     await fake.until(() => fake.sent.length >= 1, 60_000);
     const started = Date.now();
@@ -71,9 +95,11 @@ export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: 
     second.kill("SIGTERM");
     await exited(second);
     const { duplicates, missed } = tally(fake, seeded.chatIds);
+    const sentByBot = fake.sent.length;
     const db = new Database(seeded.databasePath, { readonly: true });
     const { ambiguous } = db.prepare("SELECT ambiguous FROM broadcasts WHERE id = 1").get() as { ambiguous: number };
     db.close();
+    const bareCpuMsPerMessage = await bareSender(fake, Math.min(recipients, 20_000), rate, slots);
     const seconds = (finished - started) / 1000;
     return {
       recipients, rate, seconds,
@@ -83,7 +109,8 @@ export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: 
       tooMany: fake.tooMany.length,
       tooManyAfterWarmup: fake.tooMany.filter((at) => at > started + 2000).length,
       cpuMsPerMessage: perMessage([firstSpan, secondSpan]),
-      cpuMsPerMessageWithStartups: (firstTotalCpu + secondTotalCpu) / fake.sent.length,
+      cpuMsPerMessageWithStartups: (firstTotalCpu + secondTotalCpu) / sentByBot,
+      bareCpuMsPerMessage,
     };
   } finally {
     await fake.stop();
