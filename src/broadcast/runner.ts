@@ -49,7 +49,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * "now", so coarse timers average out, and a stall (up to `lag`) is made
  * up; the window check keeps the making-up under the limit.
  */
-class Pacer {
+export class Pacer {
   #next = 0;
   readonly #window: number[];
   #oldest = 0;
