@@ -163,14 +163,15 @@ export class BroadcastRunner {
   }
 
   /**
-   * Sends a job's due deliveries on one lane, in order: read a page (about a
-   * second of sends) at a time with their recipients, claimed about 100 ms of
-   * sends per write (see `Claims`). Returns whether any was due.
+   * Sends a job's due deliveries on one lane, in order: read a page at a
+   * time with their recipients, claimed at most about 100 ms of sends per
+   * write (see `Claims`). Returns whether any was due.
    */
   async #pass(job: Broadcast, messenger: string, rate: number, pacer: Pacer, report: Report): Promise<boolean> {
     const { slots, perChatMs } = this.options;
-    const pageSize = Math.min(256, Math.max(slots, Math.ceil(rate)));
+    // About 100 ms of sends: a page's read and decryption holds up the answers to sends in flight.
     const batch = Math.max(1, Math.ceil(rate / 10));
+    const pageSize = Math.min(256, Math.max(slots, batch));
     const claims = new Claims(this.broadcasts, job.id, slots);
     // The text per language: the job's texts are fixed.
     const texts = new Map<string, string>();
