@@ -48,6 +48,50 @@ describe("a broadcast across a real process kill", () => {
   });
 });
 
+/** The job's state as the bot left it in the database. */
+function job(path: string): { status: string; ambiguous: number } {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare("SELECT status, ambiguous FROM broadcasts WHERE id = 1").get() as { status: string; ambiguous: number };
+  } finally {
+    db.close();
+  }
+}
+
+describe("a batched broadcast killed while batches are in flight", () => {
+  it("misses nobody, and sends twice only deliveries it counts as ambiguous, at most the slots", async () => {
+    const slots = 6;
+    const seeded = await seedBroadcast(dir, 400);
+    // At 1,000/s each write claims every free slot, so the kill finds a batch claimed, in flight and answered but unwritten.
+    const env = { BROADCAST_TELEGRAM_PER_SECOND: "1000", BROADCAST_SLOTS: String(slots) };
+    const first = spawnBot(seeded, fake, env);
+    // Killed as the 200th message arrives, before it is answered; messages arriving after that are not answered either.
+    fake.onSendMessage = (count) => {
+      if (count === 200) first.kill("SIGKILL");
+      return count >= 200;
+    };
+    await exited(first);
+    fake.onSendMessage = undefined;
+    expect(fake.sent.length).toBeLessThan(400);
+
+    const second = spawnBot(seeded, fake, env);
+    try {
+      await fake.until(() => tally(fake, seeded.chatIds).missed === 0, 120_000);
+      await fake.until(() => job(seeded.databasePath).status === "done", 120_000);
+    } finally {
+      second.kill("SIGTERM");
+      await exited(second);
+    }
+    const { missed, duplicates } = tally(fake, seeded.chatIds);
+    const { ambiguous } = job(seeded.databasePath);
+    expect(missed).toBe(0);
+    // The message the kill interrupted arrived and was still "sending": it is ambiguous and went twice.
+    expect(duplicates).toBeGreaterThanOrEqual(1);
+    expect(duplicates).toBeLessThanOrEqual(ambiguous);
+    expect(ambiguous).toBeLessThanOrEqual(slots);
+  });
+});
+
 describe("npm run broadcast:status", () => {
   it("prints the running jobs from the shell, without the key", async () => {
     const seeded = await seedBroadcast(dir, 30);

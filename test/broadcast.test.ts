@@ -183,6 +183,30 @@ describe("travel warnings", () => {
     expect(desk.runtime.deps.broadcasts.progress(1)).toMatchObject({ total: 60, sent: countAfter, pending: 0 });
   });
 
+  it("holds no more deliveries as sending than it has slots, at every write of a batch", async () => {
+    const { broadcasts, contacts, subscriptions, config } = desk.runtime.deps;
+    const people: MemoryUser[] = [];
+    for (let id = 200; id < 240; id++) {
+      people.push(telegram.user({ id, languageCode: "en" }));
+      // Slow answers keep every slot busy, so batches fill them.
+      telegram.slow(id, 15);
+      subscriptions.set(contacts.consent({ messenger: "telegram", chatId: String(id) }, "en").id, ["all"]);
+    }
+    const sending = desk.runtime.store.sqlite.prepare("SELECT count(*) AS n FROM broadcast_deliveries WHERE state = 'sending'");
+    const held: number[] = [];
+    const step = broadcasts.step.bind(broadcasts);
+    broadcasts.step = (...args) => {
+      const claimed = step(...args);
+      held.push((sending.get() as { n: number }).n);
+      return claimed;
+    };
+    const job = broadcasts.create({ texts: { en: "Warning" }, fallback: "en", target: { kind: "all" } }, "test", null);
+    desk.runtime.deps.broadcastRunner?.kick();
+    await until(() => broadcasts.get(job.id)?.status === "done");
+    expect(people.map((p) => warnings(p).length)).toEqual(people.map(() => 1));
+    expect(Math.max(...held)).toBe(config.BROADCAST_SLOTS);
+  });
+
   it("lets no one but admins start, see or cancel broadcasts, or count subscribers", async () => {
     const stranger = await subscriber(telegram, 40, "en", ["PL"]);
     for (const command of ["/broadcast", "/broadcasts", "/cancelbroadcast 1", "/subscribers"]) {

@@ -23,6 +23,14 @@ export interface Recipient {
   language: string;
 }
 
+/** How a delivery ends, or waits for a retry; "unsent" hands back a claim that was never sent. */
+export type Outcome = "sent" | "failed" | "unsent" | { retryAt: number };
+
+export interface Settlement {
+  contactId: string;
+  outcome: Outcome;
+}
+
 export interface Progress {
   total: number;
   sent: number;
@@ -30,6 +38,10 @@ export interface Progress {
   pending: number;
   ambiguous: number;
 }
+
+const { placeholder } = sql;
+/** One delivery row, by the job's and the person's id. */
+const oneDelivery = and(eq(broadcastDeliveries.broadcastId, placeholder("id")), eq(broadcastDeliveries.contactId, placeholder("contactId")));
 
 /** The text a language gets: its own, or the fallback's. */
 export function textFor(draft: Pick<Draft, "texts" | "fallback">, language: string): string {
@@ -162,28 +174,44 @@ export class Broadcasts extends BroadcastLedger {
     return total;
   }
 
-  /** Due deliveries of one messenger after `afterSeq`, in order; they stay pending until `markSending`. */
+  // Prepared once: the send path runs these for every delivery.
+  readonly #due = this.db.select({ contactId: broadcastDeliveries.contactId, seq: broadcastDeliveries.seq }).from(broadcastDeliveries)
+    .where(and(
+      eq(broadcastDeliveries.broadcastId, placeholder("id")), eq(broadcastDeliveries.messenger, placeholder("messenger")),
+      eq(broadcastDeliveries.state, "pending"), gt(broadcastDeliveries.seq, placeholder("after")), lte(broadcastDeliveries.nextAt, placeholder("now")),
+    ))
+    .orderBy(asc(broadcastDeliveries.seq)).limit(placeholder("limit")).prepare();
+  readonly #claim = this.db.update(broadcastDeliveries).set({ state: "sending" })
+    .where(and(oneDelivery, eq(broadcastDeliveries.state, "pending"))).prepare();
+  readonly #unclaim = this.db.update(broadcastDeliveries).set({ state: "pending" })
+    .where(and(oneDelivery, eq(broadcastDeliveries.state, "sending"))).prepare();
+  readonly #ended = this.db.update(broadcastDeliveries)
+    .set({ state: sql<"sent" | "failed">`${placeholder("state")}`, settledAt: sql`${placeholder("now")}` }).where(oneDelivery).prepare();
+  readonly #retry = this.db.update(broadcastDeliveries)
+    .set({ state: "pending", nextAt: sql`${placeholder("retryAt")}`, attempts: sql`${broadcastDeliveries.attempts} + 1` }).where(oneDelivery).prepare();
+
+  /** Due deliveries of one messenger after `afterSeq`, in order; they stay pending until claimed by `step`. */
   duePage(id: number, messenger: string, afterSeq: number, limit: number): { contactId: string; seq: number }[] {
-    return this.db.select({ contactId: broadcastDeliveries.contactId, seq: broadcastDeliveries.seq }).from(broadcastDeliveries)
-      .where(and(
-        eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.messenger, messenger), eq(broadcastDeliveries.state, "pending"),
-        gt(broadcastDeliveries.seq, afterSeq), lte(broadcastDeliveries.nextAt, this.now()),
-      ))
-      .orderBy(asc(broadcastDeliveries.seq)).limit(limit).all();
+    return this.#due.all({ id, messenger, after: afterSeq, now: this.now(), limit });
   }
 
-  /** Just before the send: from here until `settle`, a crash makes this delivery ambiguous. */
-  markSending(id: number, contactId: string): void {
-    this.db.update(broadcastDeliveries).set({ state: "sending" })
-      .where(and(eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.contactId, contactId))).run();
-  }
-
-  settle(id: number, contactId: string, outcome: "sent" | "failed" | { retryAt: number }): void {
-    const set = typeof outcome === "string"
-      ? { state: outcome, settledAt: this.now() }
-      : { state: "pending" as const, nextAt: outcome.retryAt, attempts: sql`${broadcastDeliveries.attempts} + 1` };
-    this.db.update(broadcastDeliveries).set(set)
-      .where(and(eq(broadcastDeliveries.broadcastId, id), eq(broadcastDeliveries.contactId, contactId))).run();
+  /**
+   * One committed step of a sending lane: settles deliveries, then marks
+   * `claim` "sending" (from then until settled, a crash makes a delivery
+   * ambiguous). Returns the ids claimed: one no longer pending (the person
+   * was erased meanwhile) is left out and must not be sent.
+   */
+  step(id: number, settled: readonly Settlement[], claim: readonly string[] = []): string[] {
+    if (settled.length === 0 && claim.length === 0) return [];
+    return this.db.transaction(() => {
+      const now = this.now();
+      for (const { contactId, outcome } of settled) {
+        if (outcome === "unsent") this.#unclaim.run({ id, contactId });
+        else if (typeof outcome === "string") this.#ended.run({ id, contactId, state: outcome, now });
+        else this.#retry.run({ id, contactId, retryAt: outcome.retryAt });
+      }
+      return claim.filter((contactId) => this.#claim.run({ id, contactId }).changes === 1);
+    });
   }
 
   /** Messengers that still have deliveries to make for a job. */

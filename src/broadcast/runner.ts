@@ -1,7 +1,8 @@
 import { BoundedMap } from "../cache/bounded-map.js";
-import type { Address, Contacts } from "../contacts/contacts.js";
+import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { RelayFailure } from "../relay/outbox.js";
-import type { Broadcast, Broadcasts, Progress } from "./broadcasts.js";
+import type { Broadcast, Broadcasts, Progress, Settlement } from "./broadcasts.js";
+import { Claims } from "./claims.js";
 
 export interface RunnerOptions {
   /** Messages per second per messenger; unknown messengers use `defaultRate`. */
@@ -25,6 +26,21 @@ export interface RunnerEvents {
   unreachable(contactId: string): void;
 }
 
+/** A due delivery and its recipient (undefined when gone or failing its check). */
+interface Due {
+  contactId: string;
+  seq: number;
+  contact: Contact | undefined;
+}
+
+/** Sends since the admin's progress report was last refreshed. */
+interface Report {
+  at: number;
+  sent: number;
+}
+
+const chatKey = (address: Address) => `${address.messenger}:${address.chatId}`;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
@@ -33,7 +49,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * "now", so coarse timers average out, and a stall (up to `lag`) is made
  * up; the window check keeps the making-up under the limit.
  */
-class Pacer {
+export class Pacer {
   #next = 0;
   readonly #window: number[];
   #oldest = 0;
@@ -66,9 +82,10 @@ class Pacer {
 
 /**
  * Sends broadcast jobs, one lane per messenger, each paced to its rate with
- * a few sends in flight. Every delivery is marked "sending" just before it
- * goes and settled right after, so a crash leaves at most `slots` per lane
- * in doubt. Interactive traffic is not paced here and keeps flowing.
+ * a few sends in flight. Every delivery is marked "sending" (committed)
+ * before it goes and settled after, both written in batches, so a crash
+ * leaves at most `slots` per lane in doubt. Interactive traffic is not paced
+ * here and keeps flowing.
  */
 export class BroadcastRunner {
   readonly #now: () => number;
@@ -122,9 +139,7 @@ export class BroadcastRunner {
     const rate = this.options.rates[messenger] ?? this.options.defaultRate;
     // 1% under the limit: the messenger counts arrivals, a little after our sends.
     const pacer = new Pacer(rate * 0.99, this.#now);
-    const inFlight = new Set<Promise<void>>();
-    let lastReport = 0;
-    let sentSinceReport = 0;
+    const report: Report = { at: 0, sent: 0 };
 
     while (this.#running) {
       const job = this.broadcasts.running().find((j) => this.broadcasts.messengersLeft(j.id).includes(messenger));
@@ -132,67 +147,14 @@ export class BroadcastRunner {
         await this.#idle(500);
         continue;
       }
-      let cursorEmpty = true;
-      let checkedAt = 0;
-      for (const due of this.#due(job.id, messenger)) {
-        cursorEmpty = false;
-        if (!this.#running) break;
-        // A cancel (from any process) is seen within 100 ms.
-        if (this.#now() - checkedAt > 100) {
-          if (this.broadcasts.get(job.id)?.status !== "running") break;
-          checkedAt = this.#now();
-        }
-        while (inFlight.size >= this.options.slots) await Promise.race(inFlight);
-        await pacer.wait();
-        const contact = this.contacts.byId(due);
-        if (!contact) {
-          this.broadcasts.settle(job.id, due, "failed");
-          continue;
-        }
-        const chatKey = `${contact.address.messenger}:${contact.address.chatId}`;
-        const last = this.#lastToChat.get(chatKey) ?? 0;
-        if (this.#now() - last < this.options.perChatMs) {
-          this.broadcasts.settle(job.id, due, { retryAt: last + this.options.perChatMs });
-          continue;
-        }
-        this.broadcasts.markSending(job.id, due);
-        this.#lastToChat.set(chatKey, this.#now());
-        const task = this.events.send(contact.address, this.events.render(job, contact.language))
-          .then(() => {
-            this.broadcasts.settle(job.id, due, "sent");
-            sentSinceReport++;
-          })
-          .catch((error: unknown) => {
-            if (error instanceof RelayFailure && error.kind === "unreachable") {
-              this.broadcasts.settle(job.id, due, "failed");
-              this.events.unreachable(due);
-            } else if (error instanceof RelayFailure && error.kind === "rejected") {
-              this.broadcasts.settle(job.id, due, "failed");
-            } else {
-              const wait = error instanceof RelayFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
-              pacer.pauseUntil(this.#now() + wait);
-              this.broadcasts.settle(job.id, due, { retryAt: this.#now() + wait });
-            }
-          })
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
-
-        if (this.#now() - lastReport >= this.options.progressMs) {
-          const elapsed = Math.max(1, this.#now() - lastReport);
-          const currentRate = lastReport === 0 ? rate : (sentSinceReport * 1000) / elapsed;
-          lastReport = this.#now();
-          sentSinceReport = 0;
-          void this.events.progress(job, this.broadcasts.progress(job.id), currentRate, false);
-        }
-      }
-      await Promise.all(inFlight);
+      const found = await this.#pass(job, messenger, rate, pacer, report);
       const fresh = this.broadcasts.get(job.id);
       if (fresh?.status === "running" && this.broadcasts.messengersLeft(job.id).length === 0) {
         this.broadcasts.finish(job.id);
         await this.events.progress(this.broadcasts.get(job.id)!, this.broadcasts.progress(job.id), rate, true);
       } else if (fresh?.status === "cancelled") {
         this.broadcasts.compact(job.id);
-      } else if (cursorEmpty) {
+      } else if (!found) {
         // (A cancel is reported by /cancelbroadcast itself, once.)
         // Only retries waiting for their time are left.
         await this.#idle(200);
@@ -200,16 +162,105 @@ export class BroadcastRunner {
     }
   }
 
-  /** Pending deliveries that are due, in order, read in pages so that new ones and retries are seen. */
-  *#due(jobId: number, messenger: string): Generator<string> {
-    let after = -1;
-    for (;;) {
-      const page = this.broadcasts.duePage(jobId, messenger, after, 256);
-      if (page.length === 0) return;
-      for (const row of page) {
-        after = row.seq;
-        yield row.contactId;
+  /**
+   * Sends a job's due deliveries on one lane, in order: read a page at a
+   * time with their recipients, claimed at most about 100 ms of sends per
+   * write (see `Claims`). Returns whether any was due.
+   */
+  async #pass(job: Broadcast, messenger: string, rate: number, pacer: Pacer, report: Report): Promise<boolean> {
+    const { slots, perChatMs } = this.options;
+    // About 100 ms of sends: a page's read and decryption holds up the answers to sends in flight.
+    const batch = Math.max(1, Math.ceil(rate / 10));
+    const pageSize = Math.min(256, Math.max(slots, batch));
+    const claims = new Claims(this.broadcasts, job.id, slots);
+    // The text per language: the job's texts are fixed.
+    const texts = new Map<string, string>();
+    let page: Due[] = [];
+    let next = 0;
+    let found = false;
+    let checkedAt = 0;
+    let cancelled = false;
+    try {
+      while (this.#running) {
+        if (next === page.length) {
+          page = this.#page(job.id, messenger, page.at(-1)?.seq ?? -1, pageSize);
+          next = 0;
+          if (page.length === 0) break;
+          found = true;
+        }
+        if (claims.free === 0) {
+          await claims.anyDone();
+          continue;
+        }
+        const take: Due[] = [];
+        const direct: Settlement[] = [];
+        const now = this.#now();
+        while (next < page.length && take.length < Math.min(claims.free, batch)) {
+          const due = page[next++]!;
+          const last = due.contact && this.#lastToChat.get(chatKey(due.contact.address));
+          if (!due.contact) direct.push({ contactId: due.contactId, outcome: "failed" });
+          else if (last !== undefined && now - last < perChatMs) direct.push({ contactId: due.contactId, outcome: { retryAt: last + perChatMs } });
+          else take.push(due);
+        }
+        const claimed = new Set(claims.commit(take.map((d) => d.contactId), direct));
+        for (const [i, due] of take.entries()) {
+          if (!claimed.has(due.contactId)) continue;
+          await pacer.wait();
+          // A stop, or a cancel (from any process, seen within 100 ms), hands back the claims not yet sent.
+          if (this.#now() - checkedAt > 100) {
+            cancelled = this.broadcasts.get(job.id)?.status !== "running";
+            checkedAt = this.#now();
+          }
+          if (!this.#running || cancelled) {
+            for (const rest of take.slice(i)) if (claimed.has(rest.contactId)) claims.settle(rest.contactId, "unsent");
+            return found;
+          }
+          const contact = due.contact!;
+          this.#lastToChat.set(chatKey(contact.address), this.#now());
+          let text = texts.get(contact.language);
+          if (text === undefined) texts.set(contact.language, (text = this.events.render(job, contact.language)));
+          claims.track(this.#send(claims, pacer, due.contactId, contact.address, text, report));
+          this.#report(job, rate, report);
+        }
       }
+      return found;
+    } finally {
+      await claims.drain();
     }
+  }
+
+  /** One send; its outcome goes to `claims`, to be written with the next claim. */
+  #send(claims: Claims, pacer: Pacer, contactId: string, to: Address, text: string, report: Report): Promise<void> {
+    return this.events.send(to, text).then(() => {
+      claims.settle(contactId, "sent");
+      report.sent++;
+    }, (error: unknown) => {
+      if (error instanceof RelayFailure && error.kind === "unreachable") {
+        claims.settle(contactId, "failed");
+        this.events.unreachable(contactId);
+      } else if (error instanceof RelayFailure && error.kind === "rejected") {
+        claims.settle(contactId, "failed");
+      } else {
+        const wait = error instanceof RelayFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
+        pacer.pauseUntil(this.#now() + wait);
+        claims.settle(contactId, { retryAt: this.#now() + wait });
+      }
+    });
+  }
+
+  #report(job: Broadcast, rate: number, report: Report): void {
+    if (this.#now() - report.at < this.options.progressMs) return;
+    const elapsed = Math.max(1, this.#now() - report.at);
+    const currentRate = report.at === 0 ? rate : (report.sent * 1000) / elapsed;
+    report.at = this.#now();
+    report.sent = 0;
+    void this.events.progress(job, this.broadcasts.progress(job.id), currentRate, false);
+  }
+
+  /** Due deliveries after `afterSeq`, in order, with their recipients read in one go. */
+  #page(jobId: number, messenger: string, afterSeq: number, limit: number): Due[] {
+    const rows = this.broadcasts.duePage(jobId, messenger, afterSeq, limit);
+    const people = this.contacts.byIds(rows.map((r) => r.contactId));
+    return rows.map((r) => ({ ...r, contact: people.get(r.contactId) }));
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { RowIntegrity } from "../crypto/integrity.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { Vault } from "../crypto/vault.js";
@@ -102,12 +102,25 @@ export class Contacts {
   }
 
   /**
+   * Many people in one read (a broadcast's next page), by id; those missing
+   * or failing the lookup check are left out. Their data keys are not cached.
+   */
+  byIds(ids: readonly string[]): Map<string, Contact> {
+    const found = new Map<string, Contact>();
+    if (ids.length === 0) return found;
+    for (const row of this.db.select().from(contacts).where(inArray(contacts.id, [...ids])).all()) {
+      const contact = this.#decode(row, this.vault.openPassing<Profile>(row.id, row.wrappedKey, row.profile, place(row.id)));
+      if (contact) found.set(row.id, contact);
+    }
+    return found;
+  }
+
+  /**
    * Undefined when the row's lookup is not the keyed hash of the address
    * sealed in its profile: lookups swapped between rows behind the bot's back
    * would otherwise hand one person's record to another.
    */
-  #decode(row: typeof contacts.$inferSelect): Contact | undefined {
-    const profile = this.vault.open<Profile>(row.id, row.profile, place(row.id));
+  #decode(row: typeof contacts.$inferSelect, profile = this.vault.open<Profile>(row.id, row.profile, place(row.id))): Contact | undefined {
     if (!this.integrity.sameLookup("contacts", row.lookup, this.#lookup(profile))) return undefined;
     return {
       id: row.id,

@@ -55,6 +55,21 @@ export class Vault {
     return this.#withKey(contactId, (key) => open(key, sealed, place).toString("utf8"));
   }
 
+  /**
+   * Opens with the owner's wrapped key as just read, keeping the unwrapped key
+   * only if it was cached already: a pass over thousands of people (a
+   * broadcast) must not push out the keys of those writing right now.
+   */
+  openPassing<T>(owner: string, wrapped: Uint8Array, sealed: Uint8Array, place: string): T {
+    const cached = this.#keys.get(owner);
+    const key = cached ?? this.keyring.unwrapDataKey(wrapped, owner);
+    try {
+      return JSON.parse(open(key, sealed, place).toString("utf8")) as T;
+    } finally {
+      if (!cached) key.fill(0);
+    }
+  }
+
   /** Seals with a fresh key for a contact row that is about to be written. */
   static sealWith(key: Uint8Array, value: unknown, place: string): Buffer {
     return seal(key, Buffer.from(JSON.stringify(value), "utf8"), place);

@@ -1,17 +1,21 @@
 /**
- * Broadcast benchmark: 20,000 Telegram subscribers, the fake Bot API
+ * Broadcast benchmark: 100,000 Telegram subscribers, the fake Bot API
  * enforcing 1,000 messages/s with 429s, the bot sending at 1,000/s and
  * killed with SIGKILL once half-way, then restarted. Prints total time
  * against the ideal (recipients ÷ rate), duplicates against ambiguous
- * in-flight sends, missed recipients and 429s.
+ * in-flight sends, missed recipients and 429s, and the bot's CPU per message
+ * (read from outside, through /proc) while it sends, next to the CPU grammY's
+ * bare `Api` needs to send the same way (the floor under that figure).
  * Run through `npm run bench:broadcast [-- <recipients> <rate>]`.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
-import { FakeTelegram } from "../helpers/fake-telegram.js";
+import { cpuMsOf, exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
+import { FAKE_TOKEN, FakeTelegram } from "../helpers/fake-telegram.js";
+import { ROOT } from "../../src/paths.js";
 
 export interface BroadcastBench {
   recipients: number;
@@ -24,19 +28,57 @@ export interface BroadcastBench {
   missed: number;
   tooMany: number;
   tooManyAfterWarmup: number;
+  /** The bot's CPU (both processes) per message while sending, start-ups left out. */
+  cpuMsPerMessage: number;
+  /** The same with both start-ups counted. */
+  cpuMsPerMessageWithStartups: number;
+  /** A bare grammY `Api` sending at the same rate and concurrency, nothing else. */
+  bareCpuMsPerMessage: number;
 }
 
-export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
+/** CPU and messages of one process between its first send and its end. */
+interface Span {
+  cpuMs: number;
+  messages: number;
+}
+
+const perMessage = (spans: Span[]) =>
+  spans.reduce((sum, s) => sum + s.cpuMs, 0) / Math.max(1, spans.reduce((sum, s) => sum + s.messages, 0));
+
+/** The CPU per message of test/bench/bare-sender.ts, from its first message to its last. */
+async function bareSender(fake: FakeTelegram, count: number, rate: number, slots: number): Promise<number> {
+  const before = fake.sent.length;
+  const args = [fake.apiRoot, FAKE_TOKEN, count, rate, slots, 1_000_000].map(String);
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/bare-sender.ts", ...args], { cwd: ROOT, stdio: "ignore" });
+  try {
+    await fake.until(() => fake.sent.length > before, 60_000);
+    const span = { cpuMs: -cpuMsOf(child.pid!), messages: -fake.sent.length };
+    await fake.until(() => fake.sent.length >= before + count, 600_000);
+    span.cpuMs += cpuMsOf(child.pid!);
+    span.messages += fake.sent.length;
+    return perMessage([span]);
+  } finally {
+    child.kill("SIGTERM");
+    await exited(child);
+  }
+}
+
+export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: "sources" | "bundle" = "bundle"): Promise<BroadcastBench> {
   const dir = mkdtempSync(join(tmpdir(), "notice-desk-bench-"));
   const fake = await new FakeTelegram().start();
   try {
     const seeded = await seedBroadcast(dir, recipients);
     fake.perSecond = rate;
-    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: "8" };
+    const slots = 8;
+    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: String(slots) };
     const first = spawnBot(seeded, fake, env, entry);
     await fake.until(() => fake.sent.length >= 1, 60_000);
     const started = Date.now();
+    const firstSpan = { cpuMs: -cpuMsOf(first.pid!), messages: -fake.sent.length };
     await fake.until(() => fake.sent.length >= recipients / 2, 600_000);
+    const firstTotalCpu = cpuMsOf(first.pid!);
+    firstSpan.cpuMs += firstTotalCpu;
+    firstSpan.messages += fake.sent.length;
     first.kill("SIGKILL");
     await exited(first);
     const killedAt = Date.now();
@@ -44,14 +86,20 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "
     const atKill = fake.sent.length;
     await fake.until(() => fake.sent.length > atKill, 60_000);
     const resumedAt = Date.now();
+    const secondSpan = { cpuMs: -cpuMsOf(second.pid!), messages: -fake.sent.length };
     await fake.until(() => fake.reached.size >= recipients, 600_000);
     const finished = Date.now();
+    const secondTotalCpu = cpuMsOf(second.pid!);
+    secondSpan.cpuMs += secondTotalCpu;
+    secondSpan.messages += fake.sent.length;
     second.kill("SIGTERM");
     await exited(second);
     const { duplicates, missed } = tally(fake, seeded.chatIds);
+    const sentByBot = fake.sent.length;
     const db = new Database(seeded.databasePath, { readonly: true });
     const { ambiguous } = db.prepare("SELECT ambiguous FROM broadcasts WHERE id = 1").get() as { ambiguous: number };
     db.close();
+    const bareCpuMsPerMessage = await bareSender(fake, Math.min(recipients, 20_000), rate, slots);
     const seconds = (finished - started) / 1000;
     return {
       recipients, rate, seconds,
@@ -60,6 +108,9 @@ export async function benchBroadcast(recipients = 20_000, rate = 1_000, entry: "
       duplicates, ambiguous, missed,
       tooMany: fake.tooMany.length,
       tooManyAfterWarmup: fake.tooMany.filter((at) => at > started + 2000).length,
+      cpuMsPerMessage: perMessage([firstSpan, secondSpan]),
+      cpuMsPerMessageWithStartups: (firstTotalCpu + secondTotalCpu) / sentByBot,
+      bareCpuMsPerMessage,
     };
   } finally {
     await fake.stop();

@@ -1,9 +1,13 @@
 /** npm run bench:broadcast [-- <recipients> <rate>]: the broadcast benchmark alone. */
+import { cpus, loadavg } from "node:os";
 import { benchBroadcast } from "./broadcast.js";
 
 const [recipients, rate] = process.argv.slice(2).map(Number);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(", ");
+const loadBefore = load();
 const r = await benchBroadcast(recipients || undefined, rate || undefined);
 console.log("broadcast benchmark");
+console.log(`  machine                    ${cpus().length} cores, load average before ${loadBefore}, after ${load()}`);
 console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
 console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
 console.log(`  time / ideal               ${r.ratio.toFixed(3)}   (target ≤ 1.05)`);
@@ -11,4 +15,5 @@ console.log(`    of which restart gap     ${r.restartSeconds.toFixed(2)} s`);
 console.log(`  duplicates                 ${r.duplicates}   (target ≤ ambiguous in-flight sends: ${r.ambiguous})`);
 console.log(`  missed                     ${r.missed}   (target 0)`);
 console.log(`  429s received              ${r.tooMany}, ${r.tooManyAfterWarmup} after warm-up   (target 0 after warm-up)`);
-
+console.log(`  bot CPU per message        ${r.cpuMsPerMessage.toFixed(3)} ms while sending, ${r.cpuMsPerMessageWithStartups.toFixed(3)} ms with both start-ups   (target ≤ 0.3 ms)`);
+console.log(`    bare grammY Api, same rate ${r.bareCpuMsPerMessage.toFixed(3)} ms   (the floor: sending alone, nothing else)`);

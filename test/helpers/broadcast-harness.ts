@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log/logger.js";
@@ -83,4 +84,20 @@ export function tally(fake: FakeTelegram, chatIds: number[]): { unique: number; 
     if (n > 1) duplicates += n - 1;
   }
   return { unique: chatIds.length - missed, duplicates, missed };
+}
+
+/** Clock ticks per second of /proc's CPU times (100 nearly everywhere; asked once). */
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU a live process has used so far (user + system), in ms, read from
+ * outside through `/proc/<pid>/stat` (Linux), so that measuring costs the
+ * process nothing.
+ */
+export function cpuMsOf(pid: number): number {
+  ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }

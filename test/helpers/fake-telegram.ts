@@ -77,6 +77,11 @@ export class FakeTelegram {
   /** How many 429s were answered, with when. */
   readonly tooMany: number[] = [];
   #recent: number[] = [];
+  /**
+   * Told of each sendMessage as it is recorded, with how many messages have
+   * been; returning true leaves it unanswered (to kill the bot while it waits).
+   */
+  onSendMessage: ((count: number) => boolean) | undefined;
   /** Files people sent, by file_id, downloadable through getFile. */
   readonly files = new Map<string, Buffer>();
 
@@ -209,6 +214,7 @@ export class FakeTelegram {
         const markup = params.reply_markup as { inline_keyboard?: SentMessage["buttons"] } | undefined;
         this.sent.push({ chatId, messageId, text, buttons: markup?.inline_keyboard ?? [] });
         this.reached.add(chatId);
+        if (this.onSendMessage?.(this.sent.length)) return new Promise<never>(() => {});
         return [200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: BOT_USER, text, ...(markup ? { reply_markup: markup } : {}) } }];
       }
       case "copyMessage": {
