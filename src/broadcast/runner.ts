@@ -33,10 +33,11 @@ interface Due {
   contact: Contact | undefined;
 }
 
-/** Sends since the admin's progress report was last refreshed. */
+/** Sends since the admin's progress report was last refreshed, and the counts of the job being sent. */
 interface Report {
   at: number;
   sent: number;
+  tally?: Progress;
 }
 
 const chatKey = (address: Address) => `${address.messenger}:${address.chatId}`;
@@ -135,6 +136,19 @@ export class BroadcastRunner {
     }
   }
 
+  /**
+   * A running job's counts: read from the database once, then kept up to date
+   * as sends settle. Counting every delivery row for each progress report held
+   * up the sends of a large job (tens of ms every few seconds).
+   */
+  readonly #tallies = new Map<number, Progress>();
+
+  #tally(jobId: number): Progress {
+    let tally = this.#tallies.get(jobId);
+    if (!tally) this.#tallies.set(jobId, (tally = this.broadcasts.progress(jobId)));
+    return tally;
+  }
+
   async #lane(messenger: string): Promise<void> {
     const rate = this.options.rates[messenger] ?? this.options.defaultRate;
     // 1% under the limit: the messenger counts arrivals, a little after our sends.
@@ -149,7 +163,9 @@ export class BroadcastRunner {
       }
       const found = await this.#pass(job, messenger, rate, pacer, report);
       const fresh = this.broadcasts.get(job.id);
+      if (fresh?.status !== "running") this.#tallies.delete(job.id);
       if (fresh?.status === "running" && this.broadcasts.messengersLeft(job.id).length === 0) {
+        this.#tallies.delete(job.id);
         this.broadcasts.finish(job.id);
         await this.events.progress(this.broadcasts.get(job.id)!, this.broadcasts.progress(job.id), rate, true);
       } else if (fresh?.status === "cancelled") {
@@ -168,6 +184,7 @@ export class BroadcastRunner {
    * write (see `Claims`). Returns whether any was due.
    */
   async #pass(job: Broadcast, messenger: string, rate: number, pacer: Pacer, report: Report): Promise<boolean> {
+    report.tally = this.#tally(job.id);
     const { slots, perChatMs } = this.options;
     // About 100 ms of sends: a page's read and decryption holds up the answers to sends in flight.
     const batch = Math.max(1, Math.ceil(rate / 10));
@@ -231,15 +248,25 @@ export class BroadcastRunner {
 
   /** One send; its outcome goes to `claims`, to be written with the next claim. */
   #send(claims: Claims, pacer: Pacer, contactId: string, to: Address, text: string, report: Report): Promise<void> {
+    const tally = report.tally;
+    const settled = (outcome: "sent" | "failed") => {
+      if (tally) {
+        tally[outcome]++;
+        tally.pending--;
+      }
+    };
     return this.events.send(to, text).then(() => {
       claims.settle(contactId, "sent");
+      settled("sent");
       report.sent++;
     }, (error: unknown) => {
       if (error instanceof RelayFailure && error.kind === "unreachable") {
         claims.settle(contactId, "failed");
+        settled("failed");
         this.events.unreachable(contactId);
       } else if (error instanceof RelayFailure && error.kind === "rejected") {
         claims.settle(contactId, "failed");
+        settled("failed");
       } else {
         const wait = error instanceof RelayFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : 2000;
         pacer.pauseUntil(this.#now() + wait);
@@ -254,7 +281,7 @@ export class BroadcastRunner {
     const currentRate = report.at === 0 ? rate : (report.sent * 1000) / elapsed;
     report.at = this.#now();
     report.sent = 0;
-    void this.events.progress(job, this.broadcasts.progress(job.id), currentRate, false);
+    void this.events.progress(job, { ...this.#tally(job.id) }, currentRate, false);
   }
 
   /** Due deliveries after `afterSeq`, in order, with their recipients read in one go. */
