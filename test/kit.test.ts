@@ -281,6 +281,9 @@ describe("the CCF request kit", () => {
       const told = volunteer.messages.slice(before).find((m) => m.text.startsWith(ken("staff.added", { ref, draft: "" }).trim()));
       expect(told?.text).toContain(ken("draft.purpose_deletion", { country: ken("value.country.belarus") }));
       expect(desk.count("case_notes")).toBe(1);
+      const [mydata] = await person.send("/mydata");
+      expect(mydata!.text).toContain(T("ru")("mydata.kit_draft"));
+      expect(mydata!.text).not.toContain(T("ru")("mydata.notes", { count: 1 }));
       const audit = desk.runtime.deps.audit.page({ action: "kit" });
       expect(audit.entries.map((e) => e.caseRef)).toEqual([ref]);
     } finally {

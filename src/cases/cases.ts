@@ -47,6 +47,9 @@ export interface CaseView {
 const place = (id: string) => `cases:${id}:summary`;
 const notePlace = (id: string) => `case_notes:${id}:note`;
 
+/** The author recorded on a note the person added themselves (their CCF draft); shown translated. */
+export const PERSON_AUTHOR = "person";
+
 /** Cases: opening, the queue, claiming, closing and notes. */
 export class Cases {
   readonly #live;
@@ -213,8 +216,11 @@ export class Cases {
     this.db.insert(caseNotes).values({ id, caseId: c.id, author, note: this.vault.seal(c.contactId, text, notePlace(id)), createdAt: this.now() }).run();
   }
 
-  noteCount(c: CaseView): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(caseNotes).where(eq(caseNotes.caseId, c.id)).get()?.n ?? 0;
+  /** Notes on a case: by staff, and those the person added (their CCF draft). */
+  noteCount(c: CaseView): { staff: number; person: number } {
+    const rows = this.db.select({ byPerson: sql<number>`${caseNotes.author} = ${PERSON_AUTHOR}`, n: sql<number>`count(*)` }).from(caseNotes)
+      .where(eq(caseNotes.caseId, c.id)).groupBy(sql`1`).all();
+    return { staff: rows.find((r) => !r.byPerson)?.n ?? 0, person: rows.find((r) => r.byPerson)?.n ?? 0 };
   }
 
   notes(c: CaseView): { author: string; text: string; createdAt: number }[] {

@@ -1,6 +1,6 @@
 import type { i18n, TFunction } from "i18next";
 import type { AuditLog } from "../audit/audit.js";
-import { OUTCOMES, type Cases, type CaseView, type Outcome } from "../cases/cases.js";
+import { OUTCOMES, PERSON_AUTHOR, type Cases, type CaseView, type Outcome } from "../cases/cases.js";
 import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
@@ -10,9 +10,6 @@ import { pseudonymIn, type Staff, type StaffMember } from "../staff/staff.js";
 import type { CarriedFile, Outbox, RelayPayload, Send } from "./outbox.js";
 
 /** What a person or volunteer hands over: text, or a file in their chat. */
-/** The author recorded on a note the person added themselves (their CCF draft), shown translated. */
-export const PERSON_AUTHOR = "person";
-
 export type Carried = { text: string } | { file: CarriedFile };
 
 export interface DeskOptions {

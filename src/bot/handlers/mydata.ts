@@ -26,7 +26,8 @@ export async function sendMyData(ctx: BotContext, deps: AppDeps): Promise<void> 
     const until = c.expiresAt === null ? t("mydata.case_open") : t("mydata.case_closed", { until: day(c.expiresAt) });
     parts.push(withAnswers(t("mydata.case", { ref: c.ref, status: t(`mydata.status.${c.status}`), since: day(c.createdAt), until }), c.summary.answers));
     const notes = deps.cases.noteCount(c);
-    if (notes > 0) parts.push(`  ${t("mydata.notes", { count: notes })}`);
+    if (notes.staff > 0) parts.push(`  ${t("mydata.notes", { count: notes.staff })}`);
+    if (notes.person > 0) parts.push(`  ${t("mydata.kit_draft")}`);
   }
   const places = deps.subscriptions.get(contact.id);
   if (places && places.length > 0) parts.push(t("mydata.subscription", { places: placeNames(ctx, places) }));

@@ -1,6 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { OUTCOMES, type CaseView } from "../../../cases/cases.js";
-import { PERSON_AUTHOR } from "../../../relay/desk.js";
+import { OUTCOMES, PERSON_AUTHOR, type CaseView } from "../../../cases/cases.js";
 import type { StaffMember } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";
 import { summaryText } from "../../conversations/intake.js";
