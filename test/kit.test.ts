@@ -143,6 +143,7 @@ describe("the CCF request kit", () => {
       expect(out.steps.text).toContain(k("steps_title"));
       expect(out.steps.text).toContain(CCF_SUBMIT_URL);
       expect(out.steps.text).toContain(k("draft_warning"));
+      expect(out.steps.text).toContain(k("dropped"));
       expect(out.steps.buttons.flat().map((b) => b.text)).toEqual([k("filed_button"), k("volunteer_button"), T(lang)("menu.main")]);
       expect(out.steps.buttons.flat()[0]!.data).toBe("kit:filed:deletion");
     });
@@ -277,6 +278,8 @@ describe("the CCF request kit", () => {
       expect(person.last()!.text).toBe(K("ru")("q.share"));
       const sent = await person.press(K("ru")("choice.share.add"));
       expect(sent.map((m) => m.text)).toContain(K("ru")("shared", { ref }));
+      // The draft is kept in the case, so the last message does not say nothing is kept.
+      expect(sent.at(-1)!.text).not.toContain(K("ru")("dropped"));
       await desk.runtime.deps.desk.kick();
       const told = volunteer.messages.slice(before).find((m) => m.text.startsWith(ken("staff.added", { ref, draft: "" }).trim()));
       expect(told?.text).toContain(ken("draft.purpose_deletion", { country: ken("value.country.belarus") }));

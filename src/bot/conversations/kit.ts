@@ -106,9 +106,10 @@ export function createKit(deps: AppDeps) {
       if (text) for (const part of splitText(text, max)) await ctx.reply(part);
     }
     await ctx.replyWithDocument(new InputFile(Buffer.from(out.document, "utf8"), t("document_name")), { caption: t("document_caption") });
-    if (state.answers.share === "add") {
-      const ref = await conversation.external(() => deps.desk.addFromPerson(entry.contactId, out.document)?.ref);
-      if (ref) await ctx.reply(t("shared", { ref }));
+    // Kept only in the case the person chose, and said so; otherwise nothing of it is kept.
+    const shared = state.answers.share === "add" ? await conversation.external(() => deps.desk.addFromPerson(entry.contactId, out.document)?.ref ?? null) : null;
+    if (shared) {
+      await ctx.reply(t("shared", { ref: shared }));
       await conversation.external(() => deps.desk.kick());
     }
     const purpose = state.answers.purpose;
@@ -116,6 +117,6 @@ export function createKit(deps: AppDeps) {
     const kb = new InlineKeyboard();
     if (purpose !== "preemptive") kb.text(t("filed_button"), filedButton(kind)).row();
     kb.text(t("volunteer_button"), cb.menu("lawyer")).row().text(deps.i18n.getFixedT(lang)("menu.main"), cb.menu("main"));
-    await ctx.reply(`${out.steps}\n\n${t("dropped")}`, { reply_markup: kb });
+    await ctx.reply(shared ? out.steps : `${out.steps}\n\n${t("dropped")}`, { reply_markup: kb });
   };
 }

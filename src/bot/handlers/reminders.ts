@@ -23,8 +23,7 @@ export async function startKit(ctx: BotContext, deps: AppDeps): Promise<void> {
 /** `/reminders`: each filed request, its deadline and next reminder, with buttons to cancel or add the admissibility day. */
 async function sendReminders(ctx: BotContext, deps: AppDeps): Promise<void> {
   const list: Reminder[] = ctx.contact ? deps.reminders.list(ctx.contact.id) : [];
-  const t = (key: string, options?: Record<string, unknown>) => ctx.t(key, { ns: "kit", ...options });
-  const kt = deps.i18n.getFixedT(ctx.language, "kit");
+  const t = deps.i18n.getFixedT(ctx.language, "kit");
   const kb = new InlineKeyboard();
   if (ctx.contact) kb.text(t("reminders.add_button"), reminderButton.add()).row();
   if (list.length === 0) return void (await ctx.reply(t("reminders.none"), { reply_markup: kb }));
@@ -32,7 +31,7 @@ async function sendReminders(ctx: BotContext, deps: AppDeps): Promise<void> {
     const n = i + 1;
     kb.text(t("reminders.cancel_button", { n }), reminderButton.cancel(String(r.id))).row();
     if (!r.filing.admissibleOn) kb.text(t("reminders.admissible_button", { n }), reminderButton.admissible(String(r.id))).row();
-    return t("reminders.item", { n, ...reminderWords(kt, r), from: countedFrom(kt, r.filing, "reminders") });
+    return t("reminders.item", { n, ...reminderWords(t, r), from: countedFrom(t, r.filing, "reminders") });
   });
   await ctx.reply([t("reminders.title"), ...lines].join("\n"), { reply_markup: kb });
 }
