@@ -1,14 +1,17 @@
-import { GrammyError, InlineKeyboard } from "grammy";
-import type { TFunction } from "i18next";
-import type { Reminder } from "../ccf/reminders.js";
-import { countedFrom, reminderWords } from "./conversations/filed.js";
+import { InlineKeyboard } from "grammy";
+import { RelayFailure } from "../relay/outbox.js";
+import { reminderWords } from "./conversations/filed.js";
+import { asRelayFailure } from "./delivery.js";
 import type { AppDeps } from "./deps.js";
 import { cb } from "./keyboards.js";
 
 /**
- * Sends the CCF reminders that are due, each at most once: claimed (and
- * committed) before it goes, moved on after. A 429 or a network error
- * means it did not go: it is tried on the next round. Returns how many went.
+ * Sends the CCF reminders that are due: each claimed (and committed) before
+ * it goes and moved on after, so a crash never sends one twice. Errors are
+ * read as the relay reads them: a refusal for good (blocked, gone) drops the
+ * reminder; a 429, 5xx or network error is tried on the next round (after a
+ * network error that cut off Telegram's answer, the person may rarely get a
+ * second copy). Returns how many went.
  */
 export async function sendDueReminders(deps: AppDeps): Promise<number> {
   let sent = 0;
@@ -21,24 +24,20 @@ export async function sendDueReminders(deps: AppDeps): Promise<number> {
     const t = deps.i18n.getFixedT(contact.language, "kit");
     const menu = deps.i18n.getFixedT(contact.language);
     try {
-      await route.api.sendMessage(route.chatIdOf(contact.address.chatId), reminderText(t, r), {
+      await route.api.sendMessage(route.chatIdOf(contact.address.chatId), t(`reminders.${r.stage}`, reminderWords(t, r)), {
         reply_markup: new InlineKeyboard().text(menu("faq.human"), cb.menu("lawyer")).row().text(menu("menu.main"), cb.menu("main")),
       });
       deps.reminders.settle(r);
       sent++;
     } catch (error) {
-      const refused = error instanceof GrammyError && error.error_code !== 429 && error.error_code < 500;
-      // Refused for good (blocked, gone): it is not tried again. Otherwise it did not go, and will.
+      const failure = asRelayFailure(error);
+      const refused = !(failure instanceof RelayFailure) || failure.kind !== "retry";
       if (refused) deps.reminders.settle(r);
       else deps.reminders.unclaim(r);
       deps.log.warn({ err: error, refused }, "CCF reminder not sent");
     }
   }
   return sent;
-}
-
-function reminderText(t: TFunction, r: Reminder): string {
-  return t(`reminders.${r.stage}`, { ...reminderWords(t, r), from: countedFrom(t, r.filing, "reminders") });
 }
 
 /**

@@ -27,14 +27,15 @@ export interface FiledEntry {
   reminderId?: number;
 }
 
-/** How a reminder's deadline is counted, for the person. */
-export function countedFrom(t: TFunction, filing: Filing, prefix: "filed" | "reminders"): string {
-  return filing.admissibleOn ? t(`${prefix}.from_admissible`, { date: filing.admissibleOn }) : t(`${prefix}.from_filed`);
-}
-
-/** The words of a recorded reminder, for the confirmation and for `/reminders`. */
-export function reminderWords(t: TFunction, r: Pick<Reminder, "filing" | "due">) {
+/**
+ * The words of a recorded reminder, for the confirmation, `/reminders` and
+ * the reminder itself; `from` (how the deadline is counted) in the wording of
+ * the confirmation (`filed`) or of the others (`reminders`).
+ */
+export function reminderWords(t: TFunction, r: Pick<Reminder, "filing" | "due">, wording: "filed" | "reminders" = "reminders") {
+  const { admissibleOn } = r.filing;
   return {
+    from: admissibleOn ? t(`${wording}.from_admissible`, { date: admissibleOn }) : t(`${wording}.from_filed`),
     kind: t(`reminders.kind.${r.filing.kind}`),
     filed: r.filing.filedOn,
     deadline: deadlineOf(r.filing),
@@ -123,6 +124,6 @@ export function createFiled(deps: AppDeps) {
     const recorded = await conversation.external(() => deps.reminders.add(entry.contactId, filing) ?? null);
     const menu = new InlineKeyboard().text(deps.i18n.getFixedT(lang)("menu.main"), cb.menu("main"));
     if (!recorded) return void (await ctx.reply(t("filed.passed", { deadline: deadlineOf(filing) }), { reply_markup: menu }));
-    await ctx.reply(t("filed.recorded", { ...reminderWords(t, recorded), from: countedFrom(t, filing, "filed") }), { reply_markup: menu });
+    await ctx.reply(t("filed.recorded", reminderWords(t, recorded, "filed")), { reply_markup: menu });
   };
 }

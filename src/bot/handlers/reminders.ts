@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { Reminder } from "../../ccf/reminders.js";
 import { button } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { countedFrom, FILED, reminderWords, type FiledEntry } from "../conversations/filed.js";
+import { FILED, reminderWords, type FiledEntry } from "../conversations/filed.js";
 import { filedButton, KIT, type KitEntry } from "../conversations/kit.js";
 import type { AppDeps } from "../deps.js";
 import { askConsentFor } from "./privacy.js";
@@ -31,7 +31,7 @@ async function sendReminders(ctx: BotContext, deps: AppDeps): Promise<void> {
     const n = i + 1;
     kb.text(t("reminders.cancel_button", { n }), reminderButton.cancel(String(r.id))).row();
     if (!r.filing.admissibleOn) kb.text(t("reminders.admissible_button", { n }), reminderButton.admissible(String(r.id))).row();
-    return t("reminders.item", { n, ...reminderWords(t, r), from: countedFrom(t, r.filing, "reminders") });
+    return t("reminders.item", { n, ...reminderWords(t, r) });
   });
   await ctx.reply([t("reminders.title"), ...lines].join("\n"), { reply_markup: kb });
 }
