@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { covers } from "../src/broadcast/regions.js";
+import { Pacer, pacingGrain } from "../src/broadcast/runner.js";
 import { startBroadcasting } from "../src/bot/broadcast-sender.js";
 import { createI18n } from "../src/i18n/i18n.js";
 import { LANGUAGES } from "../src/i18n/languages.js";
@@ -217,5 +218,25 @@ describe("travel warnings", () => {
     const admin = telegram.user({ id: ADMIN, languageCode: "en" });
     const [counts] = await admin.send("/subscribers");
     expect(counts!.text).toBe(`${en("broadcast.counts_title")}\n• ${en("travel.places.PL")}: 1`);
+  });
+});
+
+describe("the pacer", () => {
+  it("wakes once for several sends, late and never early: no second holds more than the rate", async () => {
+    const perSecond = 200;
+    const pacer = new Pacer(perSecond, () => performance.now(), pacingGrain(perSecond, 8));
+    const times: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < 2.5 * perSecond; i++) {
+      await pacer.wait();
+      times.push(performance.now());
+    }
+    // Any `perSecond + 1` consecutive sends span more than a second.
+    for (let i = perSecond; i < times.length; i++) expect(times[i]! - times[i - perSecond]!).toBeGreaterThanOrEqual(1000);
+    // The schedule holds on average: nothing was sent ahead of it.
+    expect(times.at(-1)! - started).toBeGreaterThanOrEqual(((times.length - perSecond - 1) / perSecond) * 1000);
+    // Sends due while it slept went out on the same wake-up (a load only groups them more).
+    const wakeUps = times.filter((t, i) => i === 0 || t - times[i - 1]! > 1).length;
+    expect(wakeUps).toBeLessThanOrEqual(times.length / 3);
   });
 });

@@ -41,6 +41,11 @@ export interface Progress {
 
 const { placeholder } = sql;
 /** One delivery row, by the job's and the person's id. */
+/** The deliveries of job `id` whose contact ids are in the JSON array `ids`. */
+const someDeliveries = and(
+  eq(broadcastDeliveries.broadcastId, placeholder("id")),
+  inArray(broadcastDeliveries.contactId, sql`(SELECT value FROM json_each(${placeholder("ids")}))`),
+);
 const oneDelivery = and(eq(broadcastDeliveries.broadcastId, placeholder("id")), eq(broadcastDeliveries.contactId, placeholder("contactId")));
 
 /** The text a language gets: its own, or the fallback's. */
@@ -181,12 +186,13 @@ export class Broadcasts extends BroadcastLedger {
       eq(broadcastDeliveries.state, "pending"), gt(broadcastDeliveries.seq, placeholder("after")), lte(broadcastDeliveries.nextAt, placeholder("now")),
     ))
     .orderBy(asc(broadcastDeliveries.seq)).limit(placeholder("limit")).prepare();
+  // A batch's rows in one statement each: the ids go in as one JSON array.
   readonly #claim = this.db.update(broadcastDeliveries).set({ state: "sending" })
-    .where(and(oneDelivery, eq(broadcastDeliveries.state, "pending"))).prepare();
+    .where(and(someDeliveries, eq(broadcastDeliveries.state, "pending"))).returning({ contactId: broadcastDeliveries.contactId }).prepare();
   readonly #unclaim = this.db.update(broadcastDeliveries).set({ state: "pending" })
-    .where(and(oneDelivery, eq(broadcastDeliveries.state, "sending"))).prepare();
+    .where(and(someDeliveries, eq(broadcastDeliveries.state, "sending"))).prepare();
   readonly #ended = this.db.update(broadcastDeliveries)
-    .set({ state: sql<"sent" | "failed">`${placeholder("state")}`, settledAt: sql`${placeholder("now")}` }).where(oneDelivery).prepare();
+    .set({ state: sql<"sent" | "failed">`${placeholder("state")}`, settledAt: sql`${placeholder("now")}` }).where(someDeliveries).prepare();
   readonly #retry = this.db.update(broadcastDeliveries)
     .set({ state: "pending", nextAt: sql`${placeholder("retryAt")}`, attempts: sql`${broadcastDeliveries.attempts} + 1` }).where(oneDelivery).prepare();
 
@@ -203,14 +209,22 @@ export class Broadcasts extends BroadcastLedger {
    */
   step(id: number, settled: readonly Settlement[], claim: readonly string[] = []): string[] {
     if (settled.length === 0 && claim.length === 0) return [];
+    const by: Record<"sent" | "failed" | "unsent", string[]> = { sent: [], failed: [], unsent: [] };
+    const retries: { contactId: string; retryAt: number }[] = [];
+    for (const { contactId, outcome } of settled) {
+      if (typeof outcome === "string") by[outcome].push(contactId);
+      else retries.push({ contactId, retryAt: outcome.retryAt });
+    }
     return this.db.transaction(() => {
       const now = this.now();
-      for (const { contactId, outcome } of settled) {
-        if (outcome === "unsent") this.#unclaim.run({ id, contactId });
-        else if (typeof outcome === "string") this.#ended.run({ id, contactId, state: outcome, now });
-        else this.#retry.run({ id, contactId, retryAt: outcome.retryAt });
+      if (by.unsent.length > 0) this.#unclaim.run({ id, ids: JSON.stringify(by.unsent) });
+      for (const state of ["sent", "failed"] as const) {
+        if (by[state].length > 0) this.#ended.run({ id, ids: JSON.stringify(by[state]), state, now });
       }
-      return claim.filter((contactId) => this.#claim.run({ id, contactId }).changes === 1);
+      for (const { contactId, retryAt } of retries) this.#retry.run({ id, contactId, retryAt });
+      if (claim.length === 0) return [];
+      const claimed = new Set(this.#claim.all({ id, ids: JSON.stringify(claim) }).map((r) => r.contactId));
+      return claim.filter((contactId) => claimed.has(contactId));
     });
   }
 

@@ -44,32 +44,48 @@ const chatKey = (address: Address) => `${address.messenger}:${address.chatId}`;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** How late a lane's pacer may wake: about the time its slots take to send, at most 10 ms. */
+export const pacingGrain = (rate: number, slots: number): number => Math.min(10, ((slots - 1) * 1000) / rate);
+
 /**
  * Paces sends to a rate, the way messengers count it: never more than
  * `perSecond` in any second. The schedule is kept rather than restarted from
  * "now", so coarse timers average out, and a stall (up to `lag`) is made
- * up; the window check keeps the making-up under the limit.
+ * up; the window check keeps the making-up under the limit. A wait that
+ * sleeps sleeps `grain` ms past its time, so the sends that fall due
+ * meanwhile go out together on one wake-up (each wake-up costs CPU): late,
+ * never early, so the limit holds.
  */
 export class Pacer {
   #next = 0;
   readonly #window: number[];
   #oldest = 0;
 
-  constructor(perSecond: number, private readonly now: () => number, private readonly lag = 250) {
+  constructor(perSecond: number, private readonly now: () => number, private readonly grain = 0, private readonly lag = 250) {
     this.interval = 1000 / perSecond;
     this.#window = new Array<number>(Math.max(1, Math.floor(perSecond))).fill(-Infinity);
   }
 
   private readonly interval: number;
 
+  /** When the next send may go: on schedule, and a full second after the send `perSecond` sends ago. */
+  #due(now: number): number {
+    return Math.max(this.#next, now - this.lag, this.#window[this.#oldest]! + 1000);
+  }
+
+  /** Resolves once the next send may go, without taking it: a lane writes its batch then, with every answer that came meanwhile. */
+  async ready(): Promise<void> {
+    const now = this.now();
+    const at = this.#due(now);
+    if (at - now > 1) await sleep(at - now + this.grain);
+  }
+
   async wait(): Promise<void> {
     let now = this.now();
-    if (this.#next < now - this.lag) this.#next = now - this.lag;
-    // The send `perSecond` sends ago must be a full second back.
-    const at = Math.max(this.#next, this.#window[this.#oldest]! + 1000);
-    this.#next = Math.max(this.#next, at) + this.interval;
+    const at = this.#due(now);
+    this.#next = at + this.interval;
     if (at - now > 1) {
-      await sleep(at - now);
+      await sleep(at - now + this.grain);
       now = this.now();
     }
     this.#window[this.#oldest] = Math.max(now, at);
@@ -152,7 +168,7 @@ export class BroadcastRunner {
   async #lane(messenger: string): Promise<void> {
     const rate = this.options.rates[messenger] ?? this.options.defaultRate;
     // 1% under the limit: the messenger counts arrivals, a little after our sends.
-    const pacer = new Pacer(rate * 0.99, this.#now);
+    const pacer = new Pacer(rate * 0.99, this.#now, pacingGrain(rate, this.options.slots));
     const report: Report = { at: 0, sent: 0 };
 
     while (this.#running) {
@@ -209,6 +225,7 @@ export class BroadcastRunner {
           await claims.anyDone();
           continue;
         }
+        await pacer.ready();
         const take: Due[] = [];
         const direct: Settlement[] = [];
         const now = this.#now();

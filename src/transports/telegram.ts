@@ -7,6 +7,7 @@ import { createBot } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
 import { numericChats } from "../bot/route.js";
 import type { Runtime } from "../runtime.js";
+import { bulkFetch } from "./bulk-fetch.js";
 import { SeenUpdates } from "./telegram-updates.js";
 
 /** The update kinds the bot handles; nothing else is asked for. */
@@ -42,7 +43,7 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
       canCopy: true,
       maxText: 4096,
       // Bulk sending paces and retries itself: no autoRetry on this one.
-      bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT }),
+      bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT, fetch: bulkFetch(deps.config.BROADCAST_SLOTS + 2) }),
       // Bots may fetch files up to 20 MB: getFile, then the file endpoint, into memory.
       download: async (file) => {
         const info = await bot.api.getFile(file.fileId);

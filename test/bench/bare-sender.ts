@@ -6,7 +6,7 @@
  * Arguments: apiRoot token count rate slots firstChatId.
  */
 import { Api } from "grammy";
-import { Pacer } from "../../src/broadcast/runner.js";
+import { Pacer, pacingGrain } from "../../src/broadcast/runner.js";
 
 const [apiRoot, token, ...numbers] = process.argv.slice(2);
 const [count, rate, slots, firstChatId] = numbers.map(Number) as [number, number, number, number];
@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = "⚠️ Warning\n\nCheck before you travel.";
 
 // Paced as the bot paces.
-const pacer = new Pacer(rate * 0.99, Date.now);
+const pacer = new Pacer(rate * 0.99, Date.now, pacingGrain(rate, slots));
 
 /** Sends until it arrives: an error (a 429) pauses the pacing and is tried again, as the bot does. */
 async function send(chatId: number): Promise<void> {
