@@ -57,6 +57,14 @@ export class Claims {
     await new Promise(setImmediate);
   }
 
+  /** Waits up to `ms` for the sends in flight to end, so that their outcomes share the next write. */
+  async settling(ms: number): Promise<void> {
+    if (this.#inFlight.size === 0 || ms <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.#inFlight), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   /** Waits for every send in flight and writes all outcomes. */
   async drain(): Promise<void> {
     await Promise.all(this.#inFlight);

@@ -61,7 +61,7 @@ export class Pacer {
   readonly #window: number[];
   #oldest = 0;
 
-  constructor(perSecond: number, private readonly now: () => number, private readonly grain = 0, private readonly lag = 250) {
+  constructor(perSecond: number, private readonly now: () => number, readonly grain = 0, private readonly lag = 250) {
     this.interval = 1000 / perSecond;
     this.#window = new Array<number>(Math.max(1, Math.floor(perSecond))).fill(-Infinity);
   }
@@ -226,6 +226,8 @@ export class BroadcastRunner {
           continue;
         }
         await pacer.ready();
+        // Late by at most the pacer's grain: the answers on their way are written with this batch, not the next.
+        await claims.settling(pacer.grain);
         const take: Due[] = [];
         const direct: Settlement[] = [];
         const now = this.#now();
