@@ -40,6 +40,9 @@ function questionKeyboard(t: TFunction, step: Step, first: boolean): InlineKeybo
   return kb.text(t("intake.cancel"), data("cancel"));
 }
 
+/** A message as `reply` takes it. */
+type Message = [text: string, other?: Parameters<Context["reply"]>[1]];
+
 type Reply =
   | { kind: "choose"; value: string }
   | { kind: "text"; text: string }
@@ -77,6 +80,8 @@ function interpret(ctx: Context): Reply {
  */
 export function createIntake(deps: AppDeps) {
   const timeoutMs = 30 * 60 * 1000;
+  /** The draft an update saved, by its outside context: what the store holds when the step's rewind runs the intake again. */
+  const savedBy = new WeakMap<Context, IntakeDraft>();
 
   return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, contactId: string, language: string): Promise<void> {
     const lang: Language = isLanguage(language) ? language : "en";
@@ -85,17 +90,30 @@ export function createIntake(deps: AppDeps) {
     const draft: IntakeDraft = stored ?? { step: 0, answers: {} };
     /** Whether the draft has been stored: if it then disappears, the intake was finished. */
     let saved = stored !== null;
+    /**
+     * Sends a message from outside the replay: the log then keeps that it was
+     * sent, not the whole message Telegram echoes back (text, keyboard and the
+     * bot's own profile), which would be parsed, sealed and written at every step.
+     */
+    const say = (message: () => Message) => conversation.external(async (outside) => {
+      // Made only when sent: a replay skips the message, so it need not translate it again.
+      await outside.reply(...message());
+    });
     const save = () => {
       saved = true;
-      return conversation.external(() => deps.drafts.save(contactId, draft));
+      return conversation.external((outside) => {
+        deps.drafts.save(contactId, draft);
+        savedBy.set(outside, structuredClone(draft));
+      });
     };
-    await ctx.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+    await say(() => [stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS })]);
 
     // Each answer ends in a rewind to here, so the replay log (replayed, sealed
     // and written at every update) holds one step, not every step so far. The
-    // draft is read afresh after it: it is where the answers live.
+    // draft is read afresh after it: it is where the answers live. After a step
+    // this update saved, the store holds what it saved, so that is not read back.
     const top = conversation.checkpoint();
-    const current = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
+    const current = await conversation.external((outside) => savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null);
     if (current !== null) {
       Object.assign(draft, current);
       if (current.editing === undefined) delete draft.editing;
@@ -109,16 +127,16 @@ export function createIntake(deps: AppDeps) {
       let step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
 
       if (atSummary) {
-        await ctx.reply(`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
+        await say(() => [`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
           reply_markup: new InlineKeyboard()
             .text(t("intake.confirm"), data("confirm")).row()
             .text(t("intake.edit"), data("editlist")).row()
             .text(t("intake.cancel"), data("cancel")),
-        });
+        }]);
       } else if (awaitingTypedCountry) {
-        await ctx.reply(t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) });
+        await say(() => [t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) }]);
       } else {
-        await ctx.reply(t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) });
+        await say(() => [t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) }]);
       }
 
       const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
@@ -159,12 +177,12 @@ export function createIntake(deps: AppDeps) {
         case "refuse": {
           const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
           const key = result.reason === "stale" ? "errors.stale" : `intake.invalid.${result.reason}`;
-          await answer.reply(t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR }));
+          await say(() => [t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR })]);
           break;
         }
         case "cancel":
           await conversation.external(() => deps.drafts.delete(contactId));
-          await answer.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
+          await say(() => [t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) }]);
           return;
         case "confirm": {
           const ref = await conversation.external(() => {
@@ -172,16 +190,18 @@ export function createIntake(deps: AppDeps) {
             deps.drafts.delete(contactId);
             return opened.ref;
           });
-          await answer.reply(t("intake.done", { ref }), {
+          await say(() => [t("intake.done", { ref }), {
             reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
               .text(t("menu.main"), cb.menu("main")),
-          });
+          }]);
           return;
         }
         case "editlist": {
-          const kb = new InlineKeyboard();
-          for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
-          await answer.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
+          await say(() => {
+            const kb = new InlineKeyboard();
+            for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
+            return [t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) }];
+          });
           break;
         }
       }
