@@ -128,6 +128,26 @@ describe("the intake", () => {
     expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
   });
 
+  it("takes the country typed after “Other country”, and goes back from typing it to the question", async () => {
+    const person = await consented(310, "en");
+    await person.press(en("menu.intake"));
+    const [prompt] = await person.press(en("intake.choice.country.other"));
+    expect(prompt!.text).toBe(en("intake.other_country"));
+    const [question] = await person.press(en("intake.back"));
+    expect(question!.text).toBe(en("intake.q.country"));
+    await person.press(en("intake.choice.country.other"));
+    const [status] = await person.send("Montenegro");
+    expect(status!.text).toBe(en("intake.q.status"));
+    await person.press(en("intake.choice.status.none"));
+    await person.press(en("intake.choice.knowledge.dont-know"));
+    await person.send("/skip");
+    await person.send("2022");
+    await person.send("/skip");
+    await person.press(en("intake.choice.lawyerLanguage.en"));
+    await person.press(en("intake.choice.share.no"));
+    expect(lastText(person)).toContain(`${en("intake.label.country")}: Montenegro`);
+  });
+
   it("keeps the draft when the person leaves for the menu, and resumes at the same step", async () => {
     const person = await consented(400, "ru");
     const ru = T("ru");

@@ -2,7 +2,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, type Context } from "grammy";
 import type { TFunction } from "i18next";
 import { isLanguage, type Language } from "../../i18n/languages.js";
-import { choiceByLabel, next, type IntakeEvent } from "../../intake/next.js";
+import { choiceByLabel, next, position, type IntakeEvent } from "../../intake/next.js";
 import { CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, type IntakeDraft, type Step } from "../../intake/questions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -73,105 +73,109 @@ function interpret(ctx: Context): Reply {
   return { kind: "text", text };
 }
 
+/** The question the draft is at, as sent: the summary, the "type the country" prompt, or a step's question. */
+function question(t: TFunction, draft: IntakeDraft, typingCountry: boolean): Message {
+  const { step, atSummary } = position(draft);
+  if (atSummary) {
+    return [`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
+      reply_markup: new InlineKeyboard()
+        .text(t("intake.confirm"), data("confirm")).row()
+        .text(t("intake.edit"), data("editlist")).row()
+        .text(t("intake.cancel"), data("cancel")),
+    }];
+  }
+  if (typingCountry) {
+    return [t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) }];
+  }
+  return [t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) }];
+}
+
+const empty = (): IntakeDraft => ({ step: 0, answers: {} });
+
 /**
  * The guided intake. Every answer is saved to the person's sealed draft as
- * it is given, so a timeout or a restart loses nothing: entering again (or
- * the conversation's own replay after a restart) continues at the same step.
+ * it is given, and the draft is read at every answer: a timeout or a restart
+ * loses nothing, and entering again continues at the same step.
  */
 export function createIntake(deps: AppDeps) {
   const timeoutMs = 30 * 60 * 1000;
-  /** The draft an update saved, by its outside context: what the store holds when the step's rewind runs the intake again. */
+  /** The draft an update saved, by its outside context: what the store holds when the step's rewind asks the next question. */
   const savedBy = new WeakMap<Context, IntakeDraft>();
 
-  return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, contactId: string, language: string): Promise<void> {
+  return async function intake(conversation: Conversation<BotContext, Context>, _ctx: Context, contactId: string, language: string): Promise<void> {
     const lang: Language = isLanguage(language) ? language : "en";
     const t = deps.i18n.getFixedT(lang);
-    const stored = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
-    const draft: IntakeDraft = stored ?? { step: 0, answers: {} };
-    /** Whether the draft has been stored: if it then disappears, the intake was finished. */
-    let saved = stored !== null;
     /**
      * Sends a message from outside the replay: the log then keeps that it was
      * sent, not the whole message Telegram echoes back (text, keyboard and the
-     * bot's own profile), which would be parsed, sealed and written at every step.
+     * bot's own profile). The message is made only when sent: a replay skips it.
      */
     const say = (message: () => Message) => conversation.external(async (outside) => {
-      // Made only when sent: a replay skips the message, so it need not translate it again.
       await outside.reply(...message());
     });
-    const save = () => {
-      saved = true;
-      return conversation.external((outside) => {
-        deps.drafts.save(contactId, draft);
-        savedBy.set(outside, structuredClone(draft));
-      });
-    };
-    await say(() => [stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS })]);
 
-    // Each answer ends in a rewind to here, so the replay log (replayed, sealed
-    // and written at every update) holds one step, not every step so far. The
-    // draft is read afresh after it: it is where the answers live. After a step
-    // this update saved, the store holds what it saved, so that is not read back.
+    const resumed = await conversation.external(async (outside) => {
+      const stored = deps.drafts.load(contactId) !== undefined;
+      await outside.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+      return stored;
+    });
+
+    // Each answer ends in a rewind to here, so the replay log (replayed at every
+    // update) holds one step, not every step so far. Nothing in it after this
+    // point tells one step from the next (the answers live in the draft, read
+    // at each answer), so the conversation's stored state stays as it is from
+    // one step to the next, and is not sealed and written again.
     const top = conversation.checkpoint();
-    const current = await conversation.external((outside) => savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null);
-    if (current !== null) {
-      Object.assign(draft, current);
-      if (current.editing === undefined) delete draft.editing;
-      saved = true;
-    }
+    /** Whether a draft has been stored: if it then disappears, the intake was finished. */
+    const saved = await conversation.external(async (outside) => {
+      const current = savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null;
+      await outside.reply(...question(t, current ?? empty(), false));
+      return resumed || current !== null;
+    });
 
-    let awaitingTypedCountry = false;
+    let draft = empty();
+    let typingCountry = false;
     for (;;) {
-      const now = new Date(await conversation.now());
-      let atSummary = draft.step >= STEPS.length;
-      let step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
-
-      if (atSummary) {
-        await say(() => [`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
-          reply_markup: new InlineKeyboard()
-            .text(t("intake.confirm"), data("confirm")).row()
-            .text(t("intake.edit"), data("editlist")).row()
-            .text(t("intake.cancel"), data("cancel")),
-        }]);
-      } else if (awaitingTypedCountry) {
-        await say(() => [t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) }]);
-      } else {
-        await say(() => [t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) }]);
-      }
-
       const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
-      // The draft is written before each answer is acknowledged, the conversation's
-      // own state only after: a crash in between leaves the replay a step behind.
-      // The stored draft is what the person last saw, so it wins.
-      const latest = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
-      if (latest === null && saved) {
-        // Confirmed or cancelled, and the crash lost that: the intake is over.
-        await conversation.halt({ next: true });
-      } else if (latest !== null && JSON.stringify(latest) !== JSON.stringify(draft)) {
-        Object.assign(draft, latest);
-        if (latest.editing === undefined) delete draft.editing;
-        awaitingTypedCountry = false;
-        atSummary = draft.step >= STEPS.length;
-        step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
-      }
       const reply = interpret(answer);
+      // The stored draft is the answers so far, whatever the replay holds: it is
+      // written before each answer is acknowledged, the conversation's state after.
+      const { latest, at } = await conversation.external(async (outside) => {
+        const stored = deps.drafts.load(contactId)?.draft ?? null;
+        if (reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
+        return { latest: stored, at: Date.now() };
+      });
+      if (latest === null && saved) {
+        // Confirmed or cancelled, and a crash lost that: the intake is over.
+        await conversation.halt({ next: true });
+      }
       if (reply.kind === "leave") {
         // Another command or menu: the draft is saved; let the rest of the bot handle it.
         await conversation.halt({ next: true });
       }
-      if (answer.callbackQuery) await answer.answerCallbackQuery();
+      if (latest !== null) {
+        // A country being typed is for the draft it was asked with.
+        if (typingCountry && JSON.stringify(latest) !== JSON.stringify(draft)) typingCountry = false;
+        draft = latest;
+      }
+      const now = new Date(at);
+      const { step, atSummary } = position(draft);
       const event: IntakeEvent = reply.kind === "text" && !atSummary
         ? { ...reply, asChoice: choiceByLabel(step, reply.text, (c) => t(`intake.choice.${step}.${c}`)) }
         : (reply as IntakeEvent);
-      const { state, result } = next({ draft, typingCountry: awaitingTypedCountry }, event, now);
-      Object.assign(draft, state.draft);
-      if (state.draft.editing === undefined) delete draft.editing;
-      awaitingTypedCountry = state.typingCountry;
+      const { state, result } = next({ draft, typingCountry }, event, now);
+      draft = state.draft;
+      typingCountry = state.typingCountry;
 
       switch (result.then) {
-        case "save":
-          await save();
+        case "save": {
+          const answered = draft;
+          await conversation.external((outside) => {
+            deps.drafts.save(contactId, answered);
+            savedBy.set(outside, structuredClone(answered));
+          });
           break;
+        }
         case "ask":
           break;
         case "refuse": {
@@ -185,8 +189,9 @@ export function createIntake(deps: AppDeps) {
           await say(() => [t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) }]);
           return;
         case "confirm": {
+          const answers = draft.answers;
           const ref = await conversation.external(() => {
-            const opened = deps.cases.openOrJoin(contactId, { answers: draft.answers, language: lang }).case;
+            const opened = deps.cases.openOrJoin(contactId, { answers, language: lang }).case;
             deps.drafts.delete(contactId);
             return opened.ref;
           });
@@ -196,17 +201,17 @@ export function createIntake(deps: AppDeps) {
           }]);
           return;
         }
-        case "editlist": {
+        case "editlist":
           await say(() => {
             const kb = new InlineKeyboard();
             for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
             return [t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) }];
           });
           break;
-        }
       }
       // "Other country" waits for the name within this step; otherwise the step is done.
-      if (!awaitingTypedCountry) await conversation.rewind(top);
+      if (!typingCountry) await conversation.rewind(top);
+      await say(() => question(t, draft, typingCountry));
     }
   };
 }
