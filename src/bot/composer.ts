@@ -19,43 +19,43 @@ function asFunction<C extends Context>(middleware: Middleware<C>): MiddlewareFn<
 }
 
 /**
- * Runs the links in order: a filter that does not hold is passed over in a
- * loop, not entered. Each middleware that runs gets a `next` that continues
- * after it, and may call it once, as in grammY.
+ * Runs the links from `start` on: a filter that does not hold is passed over
+ * in a loop, not entered. Plain functions, not closures made per update:
+ * only a middleware that runs gets something new, its `next`.
  */
-function chain<C extends Context>(links: readonly Link<C>[]): MiddlewareFn<C> {
-  const count = links.length;
-  return (ctx, last) => {
-    const run = (middleware: MiddlewareFn<C>, at: number): Promise<unknown> => {
-      let called = false;
-      const next: NextFunction = () => {
-        if (called) throw new Error("`next` already called before!");
-        called = true;
-        return from(at + 1) as Promise<void>;
-      };
-      try {
-        return Promise.resolve(middleware(ctx, next));
-      } catch (error) {
-        return failed(error);
-      }
-    };
-    const from = (start: number): Promise<unknown> => {
-      for (let at = start; at < count; at++) {
-        const link = links[at]!;
-        if (typeof link === "function") return run(link, at);
-        let holds: MaybePromise<boolean>;
-        try {
-          holds = link.test(ctx);
-        } catch (error) {
-          return failed(error);
-        }
-        if (holds instanceof Promise) return holds.then((yes) => (yes ? run(link.then, at) : from(at + 1)));
-        if (holds) return run(link.then, at);
-      }
-      return last();
-    };
-    return from(0);
+function from<C extends Context>(links: readonly Link<C>[], ctx: C, last: NextFunction, start: number): Promise<unknown> {
+  for (let at = start; at < links.length; at++) {
+    const link = links[at]!;
+    if (typeof link === "function") return run(links, ctx, last, link, at);
+    let holds: MaybePromise<boolean>;
+    try {
+      holds = link.test(ctx);
+    } catch (error) {
+      return failed(error);
+    }
+    if (holds instanceof Promise) return holds.then((yes) => (yes ? run(links, ctx, last, link.then, at) : from(links, ctx, last, at + 1)));
+    if (holds) return run(links, ctx, last, link.then, at);
+  }
+  return last();
+}
+
+/** Runs one middleware with a `next` that continues after it and may be called once, as in grammY. */
+function run<C extends Context>(links: readonly Link<C>[], ctx: C, last: NextFunction, middleware: MiddlewareFn<C>, at: number): Promise<unknown> {
+  let called = false;
+  const next: NextFunction = () => {
+    if (called) throw new Error("`next` already called before!");
+    called = true;
+    return from(links, ctx, last, at + 1) as Promise<void>;
   };
+  try {
+    return Promise.resolve(middleware(ctx, next));
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function chain<C extends Context>(links: readonly Link<C>[]): MiddlewareFn<C> {
+  return (ctx, last) => from(links, ctx, last, 0);
 }
 
 /**
