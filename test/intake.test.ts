@@ -148,6 +148,28 @@ describe("the intake", () => {
     expect(lastText(person)).toContain(`${en("intake.label.country")}: Montenegro`);
   });
 
+  it("lets an answer go after half an hour without one: the draft stays, and the menu resumes it", async () => {
+    await desk.close();
+    let clock = Date.now();
+    desk = await createTestDesk({}, undefined, () => clock);
+    const person = await consented(320, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    clock += 29 * 60_000;
+    const [taken] = await person.press(en("intake.choice.status.refugee"));
+    expect(taken!.text).toBe(en("intake.q.knowledge"));
+    clock += 31 * 60_000;
+    const late = await person.press(en("intake.choice.knowledge.diffusion"));
+    expect(late).toEqual([]);
+    expect(person.notices.at(-1)).toBe(en("errors.stale"));
+    // Text is a question again, not an answer.
+    const [answer] = await person.send("how do I get a red notice deleted");
+    expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
+    const [resume, question] = await person.press(en("menu.intake"));
+    expect(resume!.text).toBe(en("intake.resume"));
+    expect(question!.text).toBe(en("intake.q.knowledge"));
+  });
+
   it("keeps the draft when the person leaves for the menu, and resumes at the same step", async () => {
     const person = await consented(400, "ru");
     const ru = T("ru");

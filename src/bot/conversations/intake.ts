@@ -98,6 +98,7 @@ const empty = (): IntakeDraft => ({ step: 0, answers: {} });
  * loses nothing, and entering again continues at the same step.
  */
 export function createIntake(deps: AppDeps) {
+  /** An answer later than this after its question ends the conversation (the draft stays): the person has moved on. */
   const timeoutMs = 30 * 60 * 1000;
   /** The draft an update saved, by its outside context: what the store holds when the step's rewind asks the next question. */
   const savedBy = new WeakMap<Context, IntakeDraft>();
@@ -126,25 +127,33 @@ export function createIntake(deps: AppDeps) {
     // at each answer), so the conversation's stored state stays as it is from
     // one step to the next, and is not sealed and written again.
     const top = conversation.checkpoint();
-    /** Whether a draft has been stored: if it then disappears, the intake was finished. */
-    const saved = await conversation.external(async (outside) => {
+    // `saved`: whether a draft has been stored; if it then disappears, the intake was finished.
+    // `asked`: when the question went out, for the timeout (kept here, where the
+    // question is, rather than by the conversation's own timed wait, which adds
+    // two more operations to every replay).
+    const { saved, asked: first } = await conversation.external(async (outside) => {
       const current = savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null;
       await outside.reply(...question(t, current ?? empty(), false));
-      return resumed || current !== null;
+      return { saved: resumed || current !== null, asked: deps.now() };
     });
+    let asked = first;
 
     let draft = empty();
     let typingCountry = false;
     for (;;) {
-      const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
+      const answer = await conversation.wait();
       const reply = interpret(answer);
       // The stored draft is the answers so far, whatever the replay holds: it is
       // written before each answer is acknowledged, the conversation's state after.
-      const { latest, at } = await conversation.external(async (outside) => {
+      const { latest, at, late } = await conversation.external(async (outside) => {
+        const now = deps.now();
         const stored = deps.drafts.load(contactId)?.draft ?? null;
-        if (reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
-        return { latest: stored, at: Date.now() };
+        const late = now - asked >= timeoutMs;
+        if (!late && reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
+        return { latest: stored, at: now, late };
       });
+      // Too late: the rest of the bot answers it; the draft waits for the person to come back.
+      if (late) await conversation.halt({ next: true });
       if (latest === null && saved) {
         // Confirmed or cancelled, and a crash lost that: the intake is over.
         await conversation.halt({ next: true });
@@ -211,7 +220,10 @@ export function createIntake(deps: AppDeps) {
       }
       // "Other country" waits for the name within this step; otherwise the step is done.
       if (!typingCountry) await conversation.rewind(top);
-      await say(() => question(t, draft, typingCountry));
+      asked = await conversation.external(async (outside) => {
+        await outside.reply(...question(t, draft, typingCountry));
+        return deps.now();
+      });
     }
   };
 }
