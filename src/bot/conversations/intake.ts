@@ -115,10 +115,15 @@ export function createIntake(deps: AppDeps) {
       await outside.reply(...message());
     });
 
-    const resumed = await conversation.external(async (outside) => {
+    const { resumed, entered } = await conversation.external(async (outside) => {
       const stored = deps.drafts.load(contactId) !== undefined;
       await outside.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
-      return stored;
+      return { resumed: stored, entered: deps.now() };
+    });
+    /** Saves the draft; the next question goes out right after, so the draft's time is also when it was asked. */
+    const store = (draft: IntakeDraft) => conversation.external((outside) => {
+      deps.drafts.save(contactId, draft);
+      savedBy.set(outside, structuredClone(draft));
     });
 
     // Each answer ends in a rewind to here, so the replay log (replayed at every
@@ -128,15 +133,16 @@ export function createIntake(deps: AppDeps) {
     // one step to the next, and is not sealed and written again.
     const top = conversation.checkpoint();
     // `saved`: whether a draft has been stored; if it then disappears, the intake was finished.
-    // `asked`: when the question went out, for the timeout (kept here, where the
-    // question is, rather than by the conversation's own timed wait, which adds
-    // two more operations to every replay).
+    // `asked`: when the question went out, for the timeout, where no draft says it
+    // (its time is when it was saved, and the question went out right after). The
+    // timeout is kept this way rather than by the conversation's own timed wait,
+    // whose clock readings are in the log and change it at every step.
     const { saved, asked: first } = await conversation.external(async (outside) => {
       const current = savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null;
       await outside.reply(...question(t, current ?? empty(), false));
-      return { saved: resumed || current !== null, asked: deps.now() };
+      return { saved: resumed || current !== null, ...(current === null ? { asked: deps.now() } : {}) };
     });
-    let asked = first;
+    let asked = first ?? entered;
 
     let draft = empty();
     let typingCountry = false;
@@ -147,8 +153,9 @@ export function createIntake(deps: AppDeps) {
       // written before each answer is acknowledged, the conversation's state after.
       const { latest, at, late } = await conversation.external(async (outside) => {
         const now = deps.now();
-        const stored = deps.drafts.load(contactId)?.draft ?? null;
-        const late = now - asked >= timeoutMs;
+        const found = deps.drafts.load(contactId);
+        const stored = found?.draft ?? null;
+        const late = now - Math.max(entered, asked, found?.savedAt ?? 0) >= timeoutMs;
         if (!late && reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
         return { latest: stored, at: now, late };
       });
@@ -177,20 +184,17 @@ export function createIntake(deps: AppDeps) {
       typingCountry = state.typingCountry;
 
       switch (result.then) {
-        case "save": {
-          const answered = draft;
-          await conversation.external((outside) => {
-            deps.drafts.save(contactId, answered);
-            savedBy.set(outside, structuredClone(answered));
-          });
+        case "save":
+          await store(draft);
           break;
-        }
         case "ask":
           break;
         case "refuse": {
           const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
           const key = result.reason === "stale" ? "errors.stale" : `intake.invalid.${result.reason}`;
           await say(() => [t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR })]);
+          // The question is asked again: its time starts again.
+          if (latest !== null) await store(draft);
           break;
         }
         case "cancel":
@@ -216,6 +220,7 @@ export function createIntake(deps: AppDeps) {
             for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
             return [t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) }];
           });
+          await store(draft);
           break;
       }
       // "Other country" waits for the name within this step; otherwise the step is done.
