@@ -193,6 +193,39 @@ describe("the intake", () => {
     expect(stored()).toEqual(before);
   });
 
+  it("ends quietly a conversation an earlier version of the intake left stored, and resumes its draft from the menu", async () => {
+    const person = await consented(340, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    const key = `conv:memory:${person.user.id}`;
+    const { conversations } = desk.runtime.deps;
+    const current = (await conversations.read(key))!;
+    const [entered] = current.state.intake![0]!.replay.receive;
+    // The log as the intake wrote it before its replies left the log: the first read returned the draft (none then).
+    const message = { ok: true, res: { message_id: 2, date: 0, chat: { id: 340, type: "private" }, text: "" } };
+    await conversations.write(key, {
+      ...current,
+      state: {
+        intake: [{
+          ...current.state.intake![0]!,
+          interrupts: [7],
+          replay: {
+            send: ["wait", "external", "sendMessage", "external", "external", "sendMessage", "external", "wait"].map((payload) => ({ payload })),
+            receive: [entered!, { send: 1, returnValue: { ok: true, ret: null } }, { send: 2, returnValue: message }, { send: 3, returnValue: { ok: true, ret: null } },
+              { send: 4, returnValue: Date.now() }, { send: 5, returnValue: message }, { send: 6, returnValue: Date.now() }],
+          },
+        }],
+      },
+    });
+    const replies = await person.pressData("intake:choose:refugee");
+    expect(replies).toEqual([]);
+    expect(person.notices.at(-1)).toBe(en("errors.stale"));
+    expect(desk.logs.lines.some((l) => l.includes("handler failed"))).toBe(false);
+    const [resume, question] = await person.press(en("menu.intake"));
+    expect(resume!.text).toBe(en("intake.resume"));
+    expect(question!.text).toBe(en("intake.q.status"));
+  });
+
   it("keeps the draft when the person leaves for the menu, and resumes at the same step", async () => {
     const person = await consented(400, "ru");
     const ru = T("ru");

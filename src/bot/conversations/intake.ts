@@ -115,11 +115,17 @@ export function createIntake(deps: AppDeps) {
       await outside.reply(...message());
     });
 
-    const { resumed, entered } = await conversation.external(async (outside) => {
+    const entry: unknown = await conversation.external(async (outside) => {
       const stored = deps.drafts.load(contactId) !== undefined;
       await outside.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
       return { resumed: stored, entered: deps.now() };
     });
+    if (typeof entry !== "object" || entry === null || !("entered" in entry)) {
+      // A log an earlier version of the intake wrote (before an upgrade) does not replay
+      // here: the conversation ends, the rest of the bot answers, the draft waits in the menu.
+      await conversation.halt({ next: true });
+    }
+    const { resumed, entered } = entry as { resumed: boolean; entered: number };
     /** Saves the draft; the next question goes out right after, so the draft's time is also when it was asked. */
     const store = (draft: IntakeDraft) => conversation.external((outside) => {
       deps.drafts.save(contactId, draft);
