@@ -128,6 +128,104 @@ describe("the intake", () => {
     expect(answer!.text).toContain(en("entries.ccf-deletion-request.a", { ns: "faq" }));
   });
 
+  it("takes the country typed after “Other country”, and goes back from typing it to the question", async () => {
+    const person = await consented(310, "en");
+    await person.press(en("menu.intake"));
+    const [prompt] = await person.press(en("intake.choice.country.other"));
+    expect(prompt!.text).toBe(en("intake.other_country"));
+    const [question] = await person.press(en("intake.back"));
+    expect(question!.text).toBe(en("intake.q.country"));
+    await person.press(en("intake.choice.country.other"));
+    const [status] = await person.send("Montenegro");
+    expect(status!.text).toBe(en("intake.q.status"));
+    await person.press(en("intake.choice.status.none"));
+    await person.press(en("intake.choice.knowledge.dont-know"));
+    await person.send("/skip");
+    await person.send("2022");
+    await person.send("/skip");
+    await person.press(en("intake.choice.lawyerLanguage.en"));
+    await person.press(en("intake.choice.share.no"));
+    expect(lastText(person)).toContain(`${en("intake.label.country")}: Montenegro`);
+  });
+
+  it("lets an answer go after half an hour without one: the draft stays, and the menu resumes it", async () => {
+    await desk.close();
+    let clock = Date.now();
+    desk = await createTestDesk({}, undefined, () => clock);
+    const person = await consented(320, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    clock += 29 * 60_000;
+    const [taken] = await person.press(en("intake.choice.status.refugee"));
+    expect(taken!.text).toBe(en("intake.q.knowledge"));
+    // A refused answer asks again, and the half hour starts again.
+    clock += 20 * 60_000;
+    const [refused, again] = await person.send("not sure");
+    expect(refused!.text).toBe(en("intake.invalid.buttons"));
+    expect(again!.text).toBe(en("intake.q.knowledge"));
+    clock += 20 * 60_000;
+    const [charges] = await person.press(en("intake.choice.knowledge.diffusion"));
+    expect(charges!.text).toBe(en("intake.q.charges"));
+    clock += 31 * 60_000;
+    const late = await person.send("Art. 243");
+    // Not taken as the charges: the rest of the desk answers it.
+    expect(late.map((m) => m.text)).not.toContain(en("intake.q.yearLeft"));
+    expect(desk.count("intake_drafts")).toBe(1);
+    const [resume, question] = await person.press(en("menu.intake"));
+    expect(resume!.text).toBe(en("intake.resume"));
+    expect(question!.text).toBe(en("intake.q.charges"));
+    const [next] = await person.send("Art. 243");
+    expect(next!.text).toBe(en("intake.q.yearLeft"));
+  });
+
+  it("does not write the conversation's own state again at each answer once a draft holds the answers", async () => {
+    const person = await consented(330, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    // Sealed with a fresh nonce at every write: bytes that stay the same were not written again.
+    const stored = () => desk.runtime.store.sqlite.prepare("SELECT lookup, value FROM sessions ORDER BY lookup").all();
+    const before = stored();
+    expect(before.length).toBe(2);
+    await person.press(en("intake.choice.status.refugee"));
+    await person.press(en("intake.choice.knowledge.diffusion"));
+    await person.send("Art. 243");
+    expect(lastText(person)).toBe(en("intake.q.yearLeft"));
+    expect(stored()).toEqual(before);
+  });
+
+  it("ends quietly a conversation an earlier version of the intake left stored, and resumes its draft from the menu", async () => {
+    const person = await consented(340, "en");
+    await person.press(en("menu.intake"));
+    await person.press(en("intake.choice.country.PL"));
+    const key = `conv:memory:${person.user.id}`;
+    const { conversations } = desk.runtime.deps;
+    const current = (await conversations.read(key))!;
+    const [entered] = current.state.intake![0]!.replay.receive;
+    // The log as the intake wrote it before its replies left the log: the first read returned the draft (none then).
+    const message = { ok: true, res: { message_id: 2, date: 0, chat: { id: 340, type: "private" }, text: "" } };
+    await conversations.write(key, {
+      ...current,
+      state: {
+        intake: [{
+          ...current.state.intake![0]!,
+          interrupts: [7],
+          replay: {
+            send: ["wait", "external", "sendMessage", "external", "external", "sendMessage", "external", "wait"].map((payload) => ({ payload })),
+            receive: [entered!, { send: 1, returnValue: { ok: true, ret: null } }, { send: 2, returnValue: message }, { send: 3, returnValue: { ok: true, ret: null } },
+              { send: 4, returnValue: Date.now() }, { send: 5, returnValue: message }, { send: 6, returnValue: Date.now() }],
+          },
+        }],
+      },
+    });
+    const replies = await person.pressData("intake:choose:refugee");
+    expect(replies).toEqual([]);
+    expect(person.notices.at(-1)).toBe(en("errors.stale"));
+    expect(desk.logs.lines.some((l) => l.includes("handler failed"))).toBe(false);
+    const [resume, question] = await person.press(en("menu.intake"));
+    expect(resume!.text).toBe(en("intake.resume"));
+    expect(question!.text).toBe(en("intake.q.status"));
+  });
+
   it("keeps the draft when the person leaves for the menu, and resumes at the same step", async () => {
     const person = await consented(400, "ru");
     const ru = T("ru");

@@ -1,6 +1,7 @@
 import { sequentialize } from "@grammyjs/runner";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { Bot, BotError, Composer, type ApiClientOptions, type Context, type FilterQuery } from "grammy";
+import { FlatComposer } from "./composer.js";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
@@ -44,7 +45,7 @@ export interface TransportOptions {
 
 /** The whole application as middleware, independent of where updates come from. */
 export function createApp(deps: AppDeps, messenger: string): Composer<BotContext> {
-  const app = new Composer<BotContext>();
+  const app = new FlatComposer<BotContext>();
   app.use(privateOnly(messenger === "telegram" ? deps.config.STAFF_GROUP : undefined));
   app.use(floodGuard(deps, messenger));
   app.use(contextSetup(deps, messenger));
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   app.use(emergency(deps));
   // Only commands and buttons start conversations, so a plain message enters
   // the plugin (which reads and replays state) only while one is under way.
-  const inConversations = new Composer<BotContext>(
+  const inConversations = new FlatComposer<BotContext>(
     conversations<BotContext, Context>({
       storage: { type: "key", prefix: CONVERSATIONS, getStorageKey: (ctx) => storageKey(deps, messenger, ctx), adapter: deps.conversations },
     }),

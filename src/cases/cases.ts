@@ -53,6 +53,10 @@ export const PERSON_AUTHOR = "person";
 /** Cases: opening, the queue, claiming, closing and notes. */
 export class Cases {
   readonly #live;
+  // Prepared once: opening a case (the end of every intake) reads the person's open case, inserts, and reads it back.
+  readonly #activeOf;
+  readonly #byId;
+  readonly #insert;
   /**
    * `liveChat` answers, by contact: asked on every message, changed only by
    * `take`, `release` and `close` (which drop it). Rows deleted elsewhere
@@ -68,6 +72,13 @@ export class Cases {
   ) {
     this.#live = db.select({ id: cases.id, contactId: cases.contactId, volunteerId: cases.volunteerId, integrity: cases.integrity }).from(cases)
       .where(and(eq(cases.contactId, sql.placeholder("contactId")), eq(cases.status, "taken"))).prepare();
+    const p = sql.placeholder;
+    this.#activeOf = db.select().from(cases).where(and(eq(cases.contactId, p("contactId")), ne(cases.status, "closed"))).prepare();
+    this.#byId = db.select().from(cases).where(eq(cases.id, p("id"))).prepare();
+    this.#insert = db.insert(cases).values({
+      id: p("id"), ref: p("ref"), contactId: p("contactId"), summary: p("summary"), status: "open", urgent: p("urgent"), createdAt: p("createdAt"),
+      integrity: p("integrity"),
+    }).prepare();
   }
 
   /** Whether the row's person and volunteer are the ones the bot wrote (not edited behind its back). */
@@ -102,7 +113,7 @@ export class Cases {
 
   /** The person's case that is not closed, if any. */
   activeOf(contactId: string): CaseView | undefined {
-    const row = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
+    const row = this.#activeOf.get({ contactId });
     return row ? this.#view(row) : undefined;
   }
 
@@ -111,7 +122,7 @@ export class Cases {
    * summary replaces the old one, and urgency is only ever raised.
    */
   openOrJoin(contactId: string, summary: CaseSummary | undefined, urgent = false): { case: CaseView; opened: boolean } {
-    const existing = this.db.select().from(cases).where(and(eq(cases.contactId, contactId), ne(cases.status, "closed"))).get();
+    const existing = this.#activeOf.get({ contactId });
     if (existing && this.#view(existing)) {
       const set: Partial<Row> = {};
       if (summary) set.summary = this.vault.seal(contactId, summary, place(existing.id));
@@ -123,10 +134,10 @@ export class Cases {
     const sealed = this.vault.seal(contactId, summary ?? { answers: {}, language: "" }, place(id));
     for (let attempt = 0; ; attempt++) {
       try {
-        this.db.insert(cases).values({
-          id, ref: newCaseRef(), contactId, summary: sealed, status: "open", urgent, createdAt: this.now(),
+        this.#insert.run({
+          id, ref: newCaseRef(), contactId, summary: sealed, urgent, createdAt: this.now(),
           integrity: this.integrity.case({ id, contactId, volunteerId: null }),
-        }).run();
+        });
         return { case: this.byId(id)!, opened: true };
       } catch (error) {
         // A reference already in use: draw another.
@@ -137,7 +148,7 @@ export class Cases {
 
 
   byId(id: string): CaseView | undefined {
-    const row = this.db.select().from(cases).where(eq(cases.id, id)).get();
+    const row = this.#byId.get({ id });
     return row ? this.#view(row) : undefined;
   }
 

@@ -7,6 +7,9 @@ import type { IntakeDraft } from "./questions.js";
 const DAY = 24 * 60 * 60 * 1000;
 const place = (contactId: string) => `intake_drafts:${contactId}:draft`;
 
+/** The draft as sealed: with the time it was saved. */
+type Sealed = IntakeDraft & { savedAt?: number };
+
 /** Unfinished intakes, one per person, sealed; they expire after the configured days. */
 export class IntakeDrafts {
   // Prepared once: the intake loads and saves the draft at every step.
@@ -27,17 +30,21 @@ export class IntakeDrafts {
     this.#delete = db.delete(intakeDrafts).where(eq(intakeDrafts.contactId, p("contactId"))).prepare();
   }
 
-  load(contactId: string): { draft: IntakeDraft; expiresAt: number } | undefined {
+  /** `savedAt`: when it was last saved (the intake asks its next question then); absent on drafts saved before it was kept. */
+  load(contactId: string): { draft: IntakeDraft; expiresAt: number; savedAt?: number } | undefined {
     const row = this.#load.get({ contactId });
     if (!row || row.expiresAt < (this.options.now ?? Date.now)()) return undefined;
-    return { draft: this.vault.open<IntakeDraft>(contactId, row.draft, place(contactId)), expiresAt: row.expiresAt };
+    const { savedAt, ...draft } = this.vault.open<Sealed>(contactId, row.draft, place(contactId));
+    return { draft, expiresAt: row.expiresAt, ...(savedAt === undefined ? {} : { savedAt }) };
   }
 
   save(contactId: string, draft: IntakeDraft): void {
+    const now = (this.options.now ?? Date.now)();
+    const sealed: Sealed = { ...draft, savedAt: now };
     const row = {
       contactId,
-      draft: this.vault.seal(contactId, draft, place(contactId)),
-      expiresAt: (this.options.now ?? Date.now)() + this.options.days * DAY,
+      draft: this.vault.seal(contactId, sealed, place(contactId)),
+      expiresAt: now + this.options.days * DAY,
     };
     this.#save.run(row);
   }

@@ -2,7 +2,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, type Context } from "grammy";
 import type { TFunction } from "i18next";
 import { isLanguage, type Language } from "../../i18n/languages.js";
-import { choiceByLabel, next, type IntakeEvent } from "../../intake/next.js";
+import { choiceByLabel, next, position, type IntakeEvent } from "../../intake/next.js";
 import { CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, type IntakeDraft, type Step } from "../../intake/questions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -40,6 +40,9 @@ function questionKeyboard(t: TFunction, step: Step, first: boolean): InlineKeybo
   return kb.text(t("intake.cancel"), data("cancel"));
 }
 
+/** A message as `reply` takes it. */
+type Message = [text: string, other?: Parameters<Context["reply"]>[1]];
+
 type Reply =
   | { kind: "choose"; value: string }
   | { kind: "text"; text: string }
@@ -70,123 +73,168 @@ function interpret(ctx: Context): Reply {
   return { kind: "text", text };
 }
 
+/** The question the draft is at, as sent: the summary, the "type the country" prompt, or a step's question. */
+function question(t: TFunction, draft: IntakeDraft, typingCountry: boolean): Message {
+  const { step, atSummary } = position(draft);
+  if (atSummary) {
+    return [`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
+      reply_markup: new InlineKeyboard()
+        .text(t("intake.confirm"), data("confirm")).row()
+        .text(t("intake.edit"), data("editlist")).row()
+        .text(t("intake.cancel"), data("cancel")),
+    }];
+  }
+  if (typingCountry) {
+    return [t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) }];
+  }
+  return [t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) }];
+}
+
+const empty = (): IntakeDraft => ({ step: 0, answers: {} });
+
 /**
  * The guided intake. Every answer is saved to the person's sealed draft as
- * it is given, so a timeout or a restart loses nothing: entering again (or
- * the conversation's own replay after a restart) continues at the same step.
+ * it is given, and the draft is read at every answer: a timeout or a restart
+ * loses nothing, and entering again continues at the same step.
  */
 export function createIntake(deps: AppDeps) {
+  /** An answer later than this after its question ends the conversation (the draft stays): the person has moved on. */
   const timeoutMs = 30 * 60 * 1000;
+  /** The draft an update saved, by its outside context: what the store holds when the step's rewind asks the next question. */
+  const savedBy = new WeakMap<Context, IntakeDraft>();
 
-  return async function intake(conversation: Conversation<BotContext, Context>, ctx: Context, contactId: string, language: string): Promise<void> {
+  return async function intake(conversation: Conversation<BotContext, Context>, _ctx: Context, contactId: string, language: string): Promise<void> {
     const lang: Language = isLanguage(language) ? language : "en";
     const t = deps.i18n.getFixedT(lang);
-    const stored = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
-    const draft: IntakeDraft = stored ?? { step: 0, answers: {} };
-    /** Whether the draft has been stored: if it then disappears, the intake was finished. */
-    let saved = stored !== null;
-    const save = () => {
-      saved = true;
-      return conversation.external(() => deps.drafts.save(contactId, draft));
-    };
-    await ctx.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+    /**
+     * Sends a message from outside the replay: the log then keeps that it was
+     * sent, not the whole message Telegram echoes back (text, keyboard and the
+     * bot's own profile). The message is made only when sent: a replay skips it.
+     */
+    const say = (message: () => Message) => conversation.external(async (outside) => {
+      await outside.reply(...message());
+    });
 
-    // Each answer ends in a rewind to here, so the replay log (replayed, sealed
-    // and written at every update) holds one step, not every step so far. The
-    // draft is read afresh after it: it is where the answers live.
-    const top = conversation.checkpoint();
-    const current = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
-    if (current !== null) {
-      Object.assign(draft, current);
-      if (current.editing === undefined) delete draft.editing;
-      saved = true;
+    const entry: unknown = await conversation.external(async (outside) => {
+      const stored = deps.drafts.load(contactId) !== undefined;
+      await outside.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+      return { resumed: stored, entered: deps.now() };
+    });
+    if (typeof entry !== "object" || entry === null || !("entered" in entry)) {
+      // A log an earlier version of the intake wrote (before an upgrade) does not replay
+      // here: the conversation ends, the rest of the bot answers, the draft waits in the menu.
+      await conversation.halt({ next: true });
     }
+    const { resumed, entered } = entry as { resumed: boolean; entered: number };
+    /** Saves the draft; the next question goes out right after, so the draft's time is also when it was asked. */
+    const store = (draft: IntakeDraft) => conversation.external((outside) => {
+      deps.drafts.save(contactId, draft);
+      savedBy.set(outside, structuredClone(draft));
+    });
 
-    let awaitingTypedCountry = false;
+    // Each answer ends in a rewind to here, so the replay log (replayed at every
+    // update) holds one step, not every step so far. Nothing in it after this
+    // point tells one step from the next (the answers live in the draft, read
+    // at each answer), so the conversation's stored state stays as it is from
+    // one step to the next, and is not sealed and written again.
+    const top = conversation.checkpoint();
+    // `saved`: whether a draft has been stored; if it then disappears, the intake was finished.
+    // `asked`: when the question went out, for the timeout, where no draft says it
+    // (its time is when it was saved, and the question went out right after). The
+    // timeout is kept this way rather than by the conversation's own timed wait,
+    // whose clock readings are in the log and change it at every step.
+    const { saved, asked: first } = await conversation.external(async (outside) => {
+      const current = savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null;
+      await outside.reply(...question(t, current ?? empty(), false));
+      return { saved: resumed || current !== null, ...(current === null ? { asked: deps.now() } : {}) };
+    });
+    let asked = first ?? entered;
+
+    let draft = empty();
+    let typingCountry = false;
     for (;;) {
-      const now = new Date(await conversation.now());
-      let atSummary = draft.step >= STEPS.length;
-      let step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
-
-      if (atSummary) {
-        await ctx.reply(`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
-          reply_markup: new InlineKeyboard()
-            .text(t("intake.confirm"), data("confirm")).row()
-            .text(t("intake.edit"), data("editlist")).row()
-            .text(t("intake.cancel"), data("cancel")),
-        });
-      } else if (awaitingTypedCountry) {
-        await ctx.reply(t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) });
-      } else {
-        await ctx.reply(t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) });
-      }
-
-      const answer = await conversation.wait({ maxMilliseconds: timeoutMs });
-      // The draft is written before each answer is acknowledged, the conversation's
-      // own state only after: a crash in between leaves the replay a step behind.
-      // The stored draft is what the person last saw, so it wins.
-      const latest = await conversation.external(() => deps.drafts.load(contactId)?.draft ?? null);
-      if (latest === null && saved) {
-        // Confirmed or cancelled, and the crash lost that: the intake is over.
-        await conversation.halt({ next: true });
-      } else if (latest !== null && JSON.stringify(latest) !== JSON.stringify(draft)) {
-        Object.assign(draft, latest);
-        if (latest.editing === undefined) delete draft.editing;
-        awaitingTypedCountry = false;
-        atSummary = draft.step >= STEPS.length;
-        step = STEPS[Math.min(draft.step, STEPS.length - 1)]!;
-      }
+      const answer = await conversation.wait();
       const reply = interpret(answer);
+      // The stored draft is the answers so far, whatever the replay holds: it is
+      // written before each answer is acknowledged, the conversation's state after.
+      const { latest, at, late } = await conversation.external(async (outside) => {
+        const now = deps.now();
+        const found = deps.drafts.load(contactId);
+        const stored = found?.draft ?? null;
+        const late = now - Math.max(entered, asked, found?.savedAt ?? 0) >= timeoutMs;
+        if (!late && reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
+        return { latest: stored, at: now, late };
+      });
+      // Too late: the rest of the bot answers it; the draft waits for the person to come back.
+      if (late) await conversation.halt({ next: true });
+      if (latest === null && saved) {
+        // Confirmed or cancelled, and a crash lost that: the intake is over.
+        await conversation.halt({ next: true });
+      }
       if (reply.kind === "leave") {
         // Another command or menu: the draft is saved; let the rest of the bot handle it.
         await conversation.halt({ next: true });
       }
-      if (answer.callbackQuery) await answer.answerCallbackQuery();
+      if (latest !== null) {
+        // A country being typed is for the draft it was asked with.
+        if (typingCountry && JSON.stringify(latest) !== JSON.stringify(draft)) typingCountry = false;
+        draft = latest;
+      }
+      const now = new Date(at);
+      const { step, atSummary } = position(draft);
       const event: IntakeEvent = reply.kind === "text" && !atSummary
         ? { ...reply, asChoice: choiceByLabel(step, reply.text, (c) => t(`intake.choice.${step}.${c}`)) }
         : (reply as IntakeEvent);
-      const { state, result } = next({ draft, typingCountry: awaitingTypedCountry }, event, now);
-      Object.assign(draft, state.draft);
-      if (state.draft.editing === undefined) delete draft.editing;
-      awaitingTypedCountry = state.typingCountry;
+      const { state, result } = next({ draft, typingCountry }, event, now);
+      draft = state.draft;
+      typingCountry = state.typingCountry;
 
       switch (result.then) {
         case "save":
-          await save();
+          await store(draft);
           break;
         case "ask":
           break;
         case "refuse": {
           const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
           const key = result.reason === "stale" ? "errors.stale" : `intake.invalid.${result.reason}`;
-          await answer.reply(t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR }));
+          await say(() => [t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR })]);
+          // The question is asked again: its time starts again.
+          if (latest !== null) await store(draft);
           break;
         }
         case "cancel":
           await conversation.external(() => deps.drafts.delete(contactId));
-          await answer.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
+          await say(() => [t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) }]);
           return;
         case "confirm": {
+          const answers = draft.answers;
           const ref = await conversation.external(() => {
-            const opened = deps.cases.openOrJoin(contactId, { answers: draft.answers, language: lang }).case;
+            const opened = deps.cases.openOrJoin(contactId, { answers, language: lang }).case;
             deps.drafts.delete(contactId);
             return opened.ref;
           });
-          await answer.reply(t("intake.done", { ref }), {
+          await say(() => [t("intake.done", { ref }), {
             reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
               .text(t("menu.main"), cb.menu("main")),
-          });
+          }]);
           return;
         }
-        case "editlist": {
-          const kb = new InlineKeyboard();
-          for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
-          await answer.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
+        case "editlist":
+          await say(() => {
+            const kb = new InlineKeyboard();
+            for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
+            return [t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) }];
+          });
+          await store(draft);
           break;
-        }
       }
       // "Other country" waits for the name within this step; otherwise the step is done.
-      if (!awaitingTypedCountry) await conversation.rewind(top);
+      if (!typingCountry) await conversation.rewind(top);
+      asked = await conversation.external(async (outside) => {
+        await outside.reply(...question(t, draft, typingCountry));
+        return deps.now();
+      });
     }
   };
 }

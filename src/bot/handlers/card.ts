@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { FlatComposer } from "../composer.js";
 import { renderCard } from "../../card/render.js";
 import {
   CARD_COUNTRIES, compose, decodeChoice, defaultChoice, encodeChoice, loadStatements, OFFICER_LANGUAGES, SENTENCES, toggle,
@@ -79,7 +80,7 @@ export function cardBlocks(code: string, personLanguage: string, chosen: Readonl
 
 /** A typed country name while the picker is open; anything else goes on as usual. */
 export function cardTyped(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   const names = new CountryNames(Object.fromEntries(CARD_COUNTRIES.map((c) => [c, LANGUAGES.map((l) => deps.i18n.t(`card.countries.${c}`, { lng: l }))])));
   composer.on("message:text", async (ctx, next) => {
     if (!ctx.session.cardPicking || ctx.message.text.startsWith("/")) return await next();
@@ -93,7 +94,7 @@ export function cardTyped(deps: AppDeps): Composer<BotContext> {
 
 /** `/card` and the card's buttons. */
 export function card(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("card", (ctx) => askCardCountry(ctx, deps));
 
   composer.callbackQuery(country.filter, async (ctx) => {

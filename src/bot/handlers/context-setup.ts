@@ -1,4 +1,5 @@
 import { Composer, session, type Context } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { TFunction } from "i18next";
 import type { Address } from "../../contacts/contacts.js";
 import { fromLanguageCode } from "../../i18n/languages.js";
@@ -39,7 +40,7 @@ export function translators(deps: AppDeps): (language: string) => TFunction {
 }
 
 export function contextSetup(deps: AppDeps, messenger: string): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.use(session({
     initial: (): SessionData => ({}),
     getSessionKey: (ctx) => storageKey(deps, messenger, ctx),

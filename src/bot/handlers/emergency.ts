@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb, emergencyKeyboard } from "../keyboards.js";
@@ -21,7 +22,7 @@ export async function sendChecklist(ctx: BotContext, related: string[] = []): Pr
 
 /** `/sos`, the emergency button and "Who can I call?": they work in any state, mid-conversation too. */
 export function emergencyCommands(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.callbackQuery(cb.contacts.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
     await sendContacts(ctx, deps);
@@ -39,7 +40,7 @@ export function emergencyCommands(deps: AppDeps): Composer<BotContext> {
  * gets the checklist at once, whatever state their chat is in.
  */
 export function emergency(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   // Runs on every update: a plain check rather than a filter.
   composer.use(async (ctx, next) => {
     const text = ctx.message?.text;

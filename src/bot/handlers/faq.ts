@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { TFunction } from "i18next";
 import { FAQ_CHECKED, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";
@@ -128,7 +129,7 @@ export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: strin
 }
 
 export function faqHandlers(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.callbackQuery(cb.topic.filter, async (ctx) => {
     await ctx.answerCallbackQuery();
     const topic = cb.topic.value(ctx.match);

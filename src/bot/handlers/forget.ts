@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { SessionFlavor } from "grammy";
 import type { BotContext, SessionData } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -14,7 +15,7 @@ export async function askForget(ctx: BotContext): Promise<void> {
 
 /** Erasure: one confirmation, then the record and its key are gone and the session is reset. */
 export function forget(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("forget", askForget);
   composer.callbackQuery(cb.forget.filter, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { INTAKE } from "../conversations/intake.js";
@@ -17,7 +18,7 @@ import { askConsentFor, sendPrivacy } from "./privacy.js";
 const NEEDS_CONSENT = new Set(["intake", "lawyer", "travel", "kit"]);
 
 export function menu(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("menu", sendMenu);
   composer.command("help", (ctx) => ctx.reply(ctx.t("help.text")));
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("soon.cancel")));

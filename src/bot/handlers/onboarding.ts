@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { Language } from "../../i18n/languages.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -36,7 +37,7 @@ async function continueAfterOnboarding(ctx: BotContext, deps: AppDeps): Promise<
  * person agrees, their session lives in memory only and nothing is written.
  */
 export function onboarding(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
 
   composer.command("start", async (ctx) => {
     if (ctx.session.languageChosen && ctx.session.consent !== undefined) return await sendMenu(ctx);

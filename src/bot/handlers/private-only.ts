@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { BotContext } from "../context.js";
 
 /**
@@ -7,7 +8,7 @@ import type { BotContext } from "../context.js";
  * cases), and ignores everything that does not come from a private chat.
  */
 export function privateOnly(staffGroup?: string): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   // One plain check rather than a filter: this runs on every update.
   composer.use(async (ctx, next) => {
     const member = ctx.update.my_chat_member;

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { Carried } from "../../relay/desk.js";
 import { checkFile } from "../../relay/files.js";
 import type { BotContext } from "../context.js";
@@ -23,7 +24,7 @@ function carried(ctx: BotContext): Carried | "unsupported" | undefined {
 
 /** `/endchat`: the person leaves the live chat with their volunteer. */
 export function relayCommands(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("endchat", async (ctx) => {
     const c = ctx.contact && deps.desk.endChat(ctx.contact);
     if (!c) return await ctx.reply(ctx.t("relay.not_in_chat"));
@@ -39,7 +40,7 @@ export function relayCommands(deps: AppDeps): Composer<BotContext> {
  * being read as a question.
  */
 export function relay(deps: AppDeps, conversing: (ctx: BotContext) => Promise<boolean>): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   const { desk } = deps;
   // Runs on every update: `carried` checks for a message itself, cheaper than a filter.
   composer.use(async (ctx, next) => {

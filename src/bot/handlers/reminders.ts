@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { FlatComposer } from "../composer.js";
 import type { Reminder } from "../../ccf/reminders.js";
 import { button } from "../callback-data.js";
 import type { BotContext } from "../context.js";
@@ -38,7 +39,7 @@ async function sendReminders(ctx: BotContext, deps: AppDeps): Promise<void> {
 
 /** The kit's entry points, "I have filed", and `/reminders`. Staff offer the kit with `/kit` in a case. */
 export function ccfKit(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("kit", async (ctx) => {
     const member = ctx.staff;
     if (!member) return await startKit(ctx, deps);

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { FlatComposer } from "../composer.js";
 import { ALL, isPlace, togglePlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
@@ -32,7 +33,7 @@ export async function askPlaces(ctx: BotContext, deps: AppDeps): Promise<void> {
 }
 
 export function travel(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("subscribe", (ctx) => (ctx.contact ? askPlaces(ctx, deps) : askConsentFor(ctx, deps, "travel")));
   composer.command("unsubscribe", async (ctx) => {
     const removed = ctx.contact ? deps.subscriptions.remove(ctx.contact.id) : false;

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../../composer.js";
 import type { BotContext } from "../../context.js";
 import { BROADCAST } from "../../conversations/broadcast.js";
 import type { AppDeps } from "../../deps.js";
@@ -7,7 +8,7 @@ import { arg, minute, requireRole } from "./guard.js";
 
 /** Admins' travel-warning commands besides `/broadcast`: the jobs, cancelling one, subscriber counts. */
 export function broadcastAdminCommands(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
 
   composer.command("broadcasts", requireRole(deps, "admin", async (ctx) => {
     const jobs = deps.broadcasts.list();
@@ -38,7 +39,7 @@ export function broadcastAdminCommands(deps: AppDeps): Composer<BotContext> {
 
 /** `/broadcast` enters a conversation, so it is installed after the conversations are. */
 export function broadcastCommand(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   composer.command("broadcast", requireRole(deps, "admin", (ctx, member) => ctx.conversation.enter(BROADCAST, member.id, ctx.language)));
   return composer;
 }

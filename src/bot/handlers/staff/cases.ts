@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { FlatComposer } from "../../composer.js";
 import { OUTCOMES, PERSON_AUTHOR, type CaseView } from "../../../cases/cases.js";
 import type { StaffMember } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";
@@ -23,7 +24,7 @@ function waited(ctx: BotContext, since: number, now: number): string {
 
 /** Cases: the queue, taking, the relay's commands, closing, notes, duty, and an admin's view of any case. */
 export function caseCommands(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   const { desk, staff } = deps;
 
   /** The waiting cases with a "take" button each; also the digest when coming on duty. */

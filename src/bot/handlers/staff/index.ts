@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../../composer.js";
 import type { BotContext } from "../../context.js";
 import type { AppDeps } from "../../deps.js";
 import { broadcastAdminCommands } from "./broadcasts.js";
@@ -11,5 +12,5 @@ export { requireRole } from "./guard.js";
 
 /** Every staff command but `/broadcast`, by feature. */
 export function staffCommands(deps: AppDeps): Composer<BotContext> {
-  return new Composer<BotContext>(teamCommands(deps), caseCommands(deps), broadcastAdminCommands(deps), healthCommand(deps));
+  return new FlatComposer<BotContext>(teamCommands(deps), caseCommands(deps), broadcastAdminCommands(deps), healthCommand(deps));
 }

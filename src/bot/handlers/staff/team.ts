@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { FlatComposer } from "../../composer.js";
 import { AUDIT_ACTIONS, STRANGER, type AuditAction, type AuditQuery } from "../../../audit/audit.js";
 import type { Role } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";
@@ -7,7 +8,7 @@ import { arg, minute, requireRole } from "./guard.js";
 
 /** The team: joining, invites, the list, removal, promotion, leaving, and the audit log. */
 export function teamCommands(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new FlatComposer<BotContext>();
   const { desk, staff, audit } = deps;
 
   composer.command("join", async (ctx) => {
