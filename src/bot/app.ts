@@ -1,6 +1,7 @@
 import { sequentialize } from "@grammyjs/runner";
 import { conversations, createConversation } from "@grammyjs/conversations";
-import { Bot, BotError, Composer, type ApiClientOptions, type Context, type FilterQuery } from "grammy";
+import { Bot, BotError, type ApiClientOptions, type Context, type FilterQuery } from "grammy";
+import { Composer } from "./composer.js";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
+import { Composer } from "../composer.js";
 import { renderCard } from "../../card/render.js";
 import {
   CARD_COUNTRIES, compose, decodeChoice, defaultChoice, encodeChoice, loadStatements, OFFICER_LANGUAGES, SENTENCES, toggle,

@@ -1,4 +1,5 @@
-import { Composer, session, type Context } from "grammy";
+import { session, type Context } from "grammy";
+import { Composer } from "../composer.js";
 import type { TFunction } from "i18next";
 import type { Address } from "../../contacts/contacts.js";
 import { fromLanguageCode } from "../../i18n/languages.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import type { TFunction } from "i18next";
 import { FAQ_CHECKED, FAQ_TOPICS, entriesOfTopic, faqEntry } from "../../faq/catalog.js";
 import type { BotContext } from "../context.js";

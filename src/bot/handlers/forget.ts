@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import type { SessionFlavor } from "grammy";
 import type { BotContext, SessionData } from "../context.js";
 import type { AppDeps } from "../deps.js";

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import type { Language } from "../../i18n/languages.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";

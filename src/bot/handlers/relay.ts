@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import type { Carried } from "../../relay/desk.js";
 import { checkFile } from "../../relay/files.js";
 import type { BotContext } from "../context.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import type { Reminder } from "../../ccf/reminders.js";
 import { button } from "../callback-data.js";
 import type { BotContext } from "../context.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { ALL, isPlace, togglePlace } from "../../broadcast/regions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";

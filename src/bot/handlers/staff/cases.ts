@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../../composer.js";
 import { OUTCOMES, PERSON_AUTHOR, type CaseView } from "../../../cases/cases.js";
 import type { StaffMember } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";

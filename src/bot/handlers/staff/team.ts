@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../composer.js";
 import { AUDIT_ACTIONS, STRANGER, type AuditAction, type AuditQuery } from "../../../audit/audit.js";
 import type { Role } from "../../../staff/staff.js";
 import type { BotContext } from "../../context.js";
