@@ -38,18 +38,23 @@ export function pack(meta: unknown, parts: Parts): Buffer {
   return out;
 }
 
+/** The model in `buffer`. Its arrays may be views into `buffer`, which must then stay as it is. */
 export function unpack(buffer: Buffer): { meta: unknown; parts: Parts } {
   const length = buffer.readUInt32LE(0);
   const header = JSON.parse(buffer.subarray(4, 4 + length).toString("utf8")) as Header;
   const start = Math.ceil((4 + length) / 8) * 8;
-  // A copy, aligned: the caller's buffer may sit anywhere in Node's pool.
-  const bytes = new Uint8Array(buffer.length - start);
-  bytes.set(buffer.subarray(start));
+  // Viewed in place when aligned (a file read whole has a buffer of its own);
+  // otherwise a copy, aligned: the caller's buffer may sit anywhere in Node's pool.
+  let bytes: Uint8Array<ArrayBuffer> = new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset + start, buffer.length - start);
+  if (bytes.byteOffset % 8 !== 0) {
+    bytes = new Uint8Array(buffer.length - start);
+    bytes.set(buffer.subarray(start));
+  }
   const parts: Parts = {};
   for (const entry of header.arrays) {
     const Kind = KINDS[entry.kind];
     if (!Kind) throw new Error(`unknown array kind in a packed model: ${entry.kind}`);
-    parts[entry.name] = new Kind(bytes.buffer, entry.offset, entry.length);
+    parts[entry.name] = new Kind(bytes.buffer, bytes.byteOffset + entry.offset, entry.length);
   }
   return { meta: header.meta, parts };
 }

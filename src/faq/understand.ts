@@ -74,6 +74,8 @@ const LANGUAGE_CLASSES: Language[] = ["en", "ru", "be"];
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 const BELARUSIAN_LETTERS = /[іўІЎ]/;
 const NON_FAQ: readonly string[] = INTENTS;
+/** Words' shares per slab (see `#slab`). */
+const SLAB = 256;
 
 /**
  * Understands free text: which FAQ entry answers it, or which intent it is,
@@ -98,6 +100,13 @@ export class QuestionMatcher {
   readonly #languageScores: Float64Array<ArrayBuffer> = new Float64Array(LANGUAGE_CLASSES.length);
   /** Each word's share of the scores and of the length, worked out once: people use the same few thousand words. */
   readonly #words = new BoundedMap<string, WordShare>(10_000);
+  /**
+   * Where shares' arrays are cut from, SLAB words at a time: one allocation
+   * outside the heap per slab rather than two per word, which the C heap
+   * kept scattered among short-lived ones after a burst of new words.
+   */
+  #slab = new Float64Array(0);
+  #slabUsed = 0;
   #last?: { text: string; understanding: Understanding };
 
   /** Trains on `examples`, or takes parts already trained (see `restore`). */
@@ -205,7 +214,7 @@ export class QuestionMatcher {
     const word = foldCached(typed);
     if (word === "") return undefined;
     const terms = this.#vectorizer.wordTerms(word);
-    share = { hash: terms.hash, scores: new Float64Array(this.#labels.length), languages: new Float64Array(LANGUAGE_CLASSES.length), length: 0, known: 0 };
+    share = { hash: terms.hash, scores: this.#zeros(this.#labels.length), languages: this.#zeros(LANGUAGE_CLASSES.length), length: 0, known: 0 };
     for (let k = 0; k < terms.numbers.length; k++) {
       const n = terms.numbers[k]!;
       const w = terms.weights[k]! * this.#vectorizer.idf(n);
@@ -217,6 +226,15 @@ export class QuestionMatcher {
     }
     this.#words.set(typed, share);
     return share;
+  }
+
+  /** `n` zeros of the current slab (a new one when it is used up). */
+  #zeros(n: number): Float64Array {
+    if (this.#slabUsed + n > this.#slab.length) {
+      this.#slab = new Float64Array(SLAB * (this.#labels.length + LANGUAGE_CLASSES.length));
+      this.#slabUsed = 0;
+    }
+    return this.#slab.subarray(this.#slabUsed, (this.#slabUsed += n));
   }
 
   /** Turns `#scores` into probabilities, in place. */

@@ -1,4 +1,13 @@
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { createRequire } from "node:module";
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
+
+const require = createRequire(import.meta.url);
+/**
+ * Loaded with the first Signal client: bundled, a static import would load
+ * axios (and what it brings, a MIME database among it) into every process,
+ * several megabytes of heap for a Telegram-only desk.
+ */
+const loadAxios = () => require("axios") as AxiosStatic;
 
 /** Why a call to signal-cli-rest-api failed, in the terms the transport acts on. */
 export type SignalErrorKind = "rate-limited" | "unregistered" | "untrusted" | "held" | "rejected" | "unavailable";
@@ -71,7 +80,7 @@ export class SignalClient {
   readonly #http: AxiosInstance;
 
   constructor(readonly baseUrl: string, readonly number: string, timeoutMs = 15_000) {
-    this.#http = axios.create({ baseURL: baseUrl.replace(/\/+$/, ""), timeout: timeoutMs, validateStatus: () => true });
+    this.#http = loadAxios().create({ baseURL: baseUrl.replace(/\/+$/, ""), timeout: timeoutMs, validateStatus: () => true });
   }
 
   async #call<T>(request: Promise<AxiosResponse<T>>): Promise<AxiosResponse<T>> {

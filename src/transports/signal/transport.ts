@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Bot } from "grammy";
-import WebSocket from "ws";
+import { createRequire } from "node:module";
+import type WebSocket from "ws";
 import { createBot, dispatch } from "../../bot/app.js";
 import type { BotContext } from "../../bot/context.js";
 import type { AppDeps } from "../../bot/deps.js";
@@ -62,6 +63,10 @@ export interface SignalHealth {
   /** Files that could not be deleted from signal-cli-rest-api since start: they stay in its store. */
   fileDeleteFailures: number;
 }
+
+const require = createRequire(import.meta.url);
+/** Loaded with the first WebSocket connection: a static import would load it into every bundled process, Signal or not. */
+const loadWebSocket = () => require("ws") as typeof WebSocket;
 
 const MAX_BACKOFF_MS = 30_000;
 /** First wait before reconnecting or receiving again after a failure; doubles up to MAX_BACKOFF_MS. */
@@ -503,7 +508,7 @@ export class SignalTransport {
       if (error instanceof SignalModeError) return this.#refuse(error);
     }
     if (!this.#running) return;
-    const socket = new WebSocket(this.client.receiveUrl());
+    const socket = new (loadWebSocket())(this.client.receiveUrl());
     this.#socket = socket;
     let answered = true;
     let beat: NodeJS.Timeout | undefined;
