@@ -77,18 +77,19 @@ export class Pacer {
   async ready(): Promise<void> {
     const now = this.now();
     const at = this.#due(now);
-    if (at - now > 1) await sleep(at - now + this.grain);
+    if (at > now) await sleep(at - now + this.grain);
   }
 
   async wait(): Promise<void> {
     let now = this.now();
     const at = this.#due(now);
     this.#next = at + this.interval;
-    if (at - now > 1) {
+    // Again if woken early: a timer counts from the event loop's clock, read a little before it was set.
+    while (at > now) {
       await sleep(at - now + this.grain);
       now = this.now();
     }
-    this.#window[this.#oldest] = Math.max(now, at);
+    this.#window[this.#oldest] = now;
     this.#oldest = (this.#oldest + 1) % this.#window.length;
   }
 
