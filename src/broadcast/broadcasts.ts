@@ -215,18 +215,23 @@ export class Broadcasts extends BroadcastLedger {
       if (typeof outcome === "string") by[outcome].push(contactId);
       else retries.push({ contactId, retryAt: outcome.retryAt });
     }
-    return this.db.transaction(() => {
-      const now = this.now();
-      if (by.unsent.length > 0) this.#unclaim.run({ id, ids: JSON.stringify(by.unsent) });
-      for (const state of ["sent", "failed"] as const) {
-        if (by[state].length > 0) this.#ended.run({ id, ids: JSON.stringify(by[state]), state, now });
-      }
-      for (const { contactId, retryAt } of retries) this.#retry.run({ id, contactId, retryAt });
-      if (claim.length === 0) return [];
-      const claimed = new Set(this.#claim.all({ id, ids: JSON.stringify(claim) }).map((r) => r.contactId));
-      return claim.filter((contactId) => claimed.has(contactId));
-    });
+    return this.#stepWrite(id, by, retries, claim);
   }
+
+  /** `step`'s writes as one transaction, made once (a lane commits every few sends). */
+  readonly #stepWrite = this.db.$client.transaction((
+    id: number, by: Record<"sent" | "failed" | "unsent", string[]>, retries: { contactId: string; retryAt: number }[], claim: readonly string[],
+  ): string[] => {
+    const now = this.now();
+    if (by.unsent.length > 0) this.#unclaim.run({ id, ids: JSON.stringify(by.unsent) });
+    for (const state of ["sent", "failed"] as const) {
+      if (by[state].length > 0) this.#ended.run({ id, ids: JSON.stringify(by[state]), state, now });
+    }
+    for (const { contactId, retryAt } of retries) this.#retry.run({ id, contactId, retryAt });
+    if (claim.length === 0) return [];
+    const claimed = new Set(this.#claim.all({ id, ids: JSON.stringify(claim) }).map((r) => r.contactId));
+    return claim.filter((contactId) => claimed.has(contactId));
+  });
 
   /** Messengers that still have deliveries to make for a job. */
   messengersLeft(id: number): string[] {

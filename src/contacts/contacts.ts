@@ -45,6 +45,7 @@ export class Contacts {
   readonly #byLookup;
   readonly #byId;
   readonly #touch;
+  readonly #byIds;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +57,8 @@ export class Contacts {
     this.#now = options.now ?? Date.now;
     this.#byLookup = db.select().from(contacts).where(eq(contacts.lookup, sql.placeholder("lookup"))).prepare();
     this.#byId = db.select().from(contacts).where(eq(contacts.id, sql.placeholder("id"))).prepare();
+    // A page of a broadcast's recipients: the ids go in as one JSON array.
+    this.#byIds = db.select().from(contacts).where(inArray(contacts.id, sql`(SELECT value FROM json_each(${sql.placeholder("ids")}))`)).prepare();
     this.#touch = db.update(contacts)
       .set({ lastSeenAt: sql`${sql.placeholder("day")}`, expiresAt: sql`${sql.placeholder("expiresAt")}` })
       .where(eq(contacts.id, sql.placeholder("id")))
@@ -108,7 +111,7 @@ export class Contacts {
   byIds(ids: readonly string[]): Map<string, Contact> {
     const found = new Map<string, Contact>();
     if (ids.length === 0) return found;
-    for (const row of this.db.select().from(contacts).where(inArray(contacts.id, [...ids])).all()) {
+    for (const row of this.#byIds.all({ ids: JSON.stringify(ids) })) {
       const contact = this.#decode(row, this.vault.openPassing<Profile>(row.id, row.wrappedKey, row.profile, place(row.id)));
       if (contact) found.set(row.id, contact);
     }

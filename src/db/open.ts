@@ -10,7 +10,7 @@ import type { Keyring } from "../crypto/keyring.js";
 import { ROOT } from "../paths.js";
 import * as schema from "./schema.js";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface Store {
   db: Db;
