@@ -69,6 +69,37 @@ describe("configuration", () => {
     expect(message).not.toContain("not-a-token-secret-value");
   });
 
+  it("reads numbers, URLs, choices and dates, and takes an empty value as unset", () => {
+    const config = loadConfig({
+      WEBHOOK_PORT: "", BROADCAST_TELEGRAM_PER_SECOND: "0.5", BROADCAST_SLOTS: " 16 ", TELEGRAM_API_ROOT: "http://127.0.0.1:8081//",
+      SIGNAL_RECEIVE_MODE: "websocket", CLOCK_START: "2026-03-01T09:00:00+01:00",
+    });
+    expect(config.WEBHOOK_PORT).toBe(8080);
+    expect(config.BROADCAST_TELEGRAM_PER_SECOND).toBe(0.5);
+    expect(config.BROADCAST_SLOTS).toBe(16);
+    expect(config.TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
+    expect(config.SIGNAL_RECEIVE_MODE).toBe("websocket");
+    expect(config.CLOCK_START).toBe(Date.UTC(2026, 2, 1, 8));
+    expect(loadConfig({ CLOCK_START: "2026-03-01" }).CLOCK_START).toBe(Date.UTC(2026, 2, 1));
+    expect(loadConfig({}).CLOCK_START).toBeUndefined();
+  });
+
+  it("says what each bad value should be, for every bad variable at once", () => {
+    const message = errorOf({
+      WEBHOOK_PORT: "70000", BROADCAST_SLOTS: "2.5", FLOOD_LIMIT: "many", BROADCAST_SIGNAL_PER_SECOND: "0",
+      SIGNAL_RECEIVE_MODE: "push", CLOCK_START: "2026-13-45", WEBHOOK_URL: "http://desk.example.org/hook", WEBHOOK_SECRET: "short",
+    });
+    expect(message).toContain("WEBHOOK_PORT: must be a whole number from 0 to 65535");
+    expect(message).toContain("BROADCAST_SLOTS: must be a whole number from 1 to 64");
+    expect(message).toContain("FLOOD_LIMIT: must be a whole number from 1 to 100000");
+    expect(message).toContain("BROADCAST_SIGNAL_PER_SECOND: must be a number from 0.1 to 1000");
+    expect(message).toContain("SIGNAL_RECEIVE_MODE: must be one of websocket, poll");
+    expect(message).toContain("CLOCK_START: must be an ISO 8601 date");
+    expect(message).toContain("WEBHOOK_URL: must be an https URL");
+    expect(message).toContain("WEBHOOK_SECRET: must be 16–256 characters");
+    expect(message).toContain("See .env.example");
+  });
+
   it("requires a secret token and a bot token for webhook mode", () => {
     const message = errorOf({ WEBHOOK_URL: "https://desk.example.org/hook" });
     expect(message).toContain("WEBHOOK_SECRET");

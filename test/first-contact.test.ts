@@ -368,6 +368,12 @@ describe("emergency contacts the desk configures", () => {
   it("refuses to start on a file with a wrong entry, naming the variable and the entry", async () => {
     await expect(withContacts({ contacts: [{ country: "Poland", name: "x", phone: "call me" }] })).rejects.toThrow(/EMERGENCY_CONTACTS_FILE: .*contacts\.0\.country.*contacts\.0\.phone/s);
     await expect(createTestDesk({ EMERGENCY_CONTACTS_FILE: "/nonexistent/contacts.json" })).rejects.toThrow(/EMERGENCY_CONTACTS_FILE: cannot be read/);
+    // A field the format does not know is refused rather than ignored (a typo would hide a number).
+    await expect(withContacts({ contacts: [{ country: "PL", name: "Hotline", phone: "+48 22 000 00 00", fax: "+48 22 000 00 01" }], extra: 1 }))
+      .rejects.toThrow(/extra: is not a known field.*contacts\.0\.fax: is not a known field/s);
+    await expect(withContacts({ contacts: [{ country: "PL", name: "  ", phone: "+48 22 000 00 00", languages: ["de"] }] }))
+      .rejects.toThrow(/contacts\.0\.languages: must be one of .*contacts\.0\.name: must not be empty/s);
+    await expect(withContacts({ people: [] })).rejects.toThrow(/contacts: must be a list/);
     desk = await createTestDesk();
   });
 });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { checkObject, list, matching, oneOf, optional, trimmed, type Problem } from "../config/checks.js";
 import { LANGUAGES, type Language } from "../i18n/languages.js";
 
 /**
@@ -19,16 +19,14 @@ export interface EmergencyContact {
   note?: string;
 }
 
-const contact = z.object({
-  country: z.string().regex(/^([A-Z]{2}|any)$/, 'must be a two-letter country code such as "PL", or "any"'),
-  languages: z.array(z.enum(LANGUAGES)).min(1).optional(),
-  name: z.string().trim().min(1).max(80),
-  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,24}$/, "must be a phone number such as +48 22 000 00 00"),
-  hours: z.string().trim().min(1).max(60).optional(),
-  note: z.string().trim().min(1).max(200).optional(),
-}).strict();
-
-const file = z.object({ contacts: z.array(contact).max(200) }).strict();
+const contact = {
+  country: matching(/^([A-Z]{2}|any)$/, 'must be a two-letter country code such as "PL", or "any"'),
+  languages: optional(list(oneOf(LANGUAGES), 1, LANGUAGES.length)),
+  name: trimmed(1, 80),
+  phone: matching(/^\+?[0-9][0-9 ()-]{4,24}$/, "must be a phone number such as +48 22 000 00 00"),
+  hours: optional(trimmed(1, 60)),
+  note: optional(trimmed(1, 200)),
+};
 
 /** Parses the file's text; throws with every problem listed, by path, never quoting values. */
 export function parseEmergencyContacts(text: string): EmergencyContact[] {
@@ -38,9 +36,17 @@ export function parseEmergencyContacts(text: string): EmergencyContact[] {
   } catch {
     throw new Error("is not valid JSON");
   }
-  const parsed = file.safeParse(json);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; "));
-  return parsed.data.contacts.map((c) => ({ ...c, languages: c.languages ?? [...LANGUAGES] }));
+  const problems: Problem[] = [];
+  const contacts: EmergencyContact[] = [];
+  const top = checkObject({ contacts: list((item) => item, 0, 200) }, json, true);
+  problems.push(...top.problems);
+  (top.value.contacts ?? []).forEach((item, i) => {
+    const checked = checkObject(contact, item, true, ["contacts", String(i)]);
+    problems.push(...checked.problems);
+    contacts.push({ ...checked.value, languages: checked.value.languages ?? [...LANGUAGES] });
+  });
+  if (problems.length > 0) throw new Error(problems.map((p) => `${p.path.join(".") || "(top)"}: ${p.message}`).join("; "));
+  return contacts;
 }
 
 /**
