@@ -3,6 +3,7 @@
  * (not part of npm test; tests never assert on time).
  */
 import { cpus, loadavg, totalmem } from "node:os";
+import { benchBareIntake } from "./bare-intake.js";
 import { benchBroadcast } from "./broadcast.js";
 import { benchCard } from "./card.js";
 import { benchMatcher } from "./matcher.js";
@@ -37,6 +38,8 @@ row("the same for the bare grammY bot", `${rss(memory.bare)}; desk/bare after th
 
 const intake = await benchIntake();
 row(`intake, ${intake.people} people at once (in-process, memory transport)`, `per step p50 ${ms(intake.stepP50)}, p99 ${ms(intake.stepP99)}; ${ms(intake.cpuMsPerStep)} CPU a step`, "≤ 0.5 ms CPU a step");
+const bareIntake = await benchBareIntake(intake.people);
+row("the same steps on a bare grammY bot with the conversations plugin alone (state in memory; no database, sealing or other middleware)", `${ms(bareIntake.cpuMsPerStep)} CPU a step`, "—");
 
 const startup = await benchStartup();
 row(`start-up to first answer, the bundle, ${startup.contacts} contacts`, ms(startup.milliseconds), "< 1,000 ms");
