@@ -54,7 +54,8 @@ const text = (id: number, u: number, body: string): Update => ({
   update_id: u, message: { message_id: u, date: 0, chat: chat(id), from: { id, is_bot: false, first_name: "" }, text: body },
 });
 
-export async function benchBareIntake(concurrent = 1000): Promise<{ people: number; cpuMsPerStep: number }> {
+/** Like `benchIntake`: `warmup` people first, unmeasured, then `concurrent` people at once. */
+export async function benchBareIntake(concurrent = 1000, warmup = 200): Promise<{ people: number; cpuMsPerStep: number }> {
   const drafts = new Map<number, Record<string, string>>();
   const bot = new Bot<ConversationFlavor<Context>>("1:bench", { botInfo: me, client: { fetch: botApi() } });
   bot.use(conversations());
@@ -86,6 +87,8 @@ export async function benchBareIntake(concurrent = 1000): Promise<{ people: numb
     await ctx.conversation.enter("intake");
   });
   let update = 0;
+  const early = Array.from({ length: warmup }, (_, i) => 5_000 + i);
+  for (const step of STEPS) await Promise.all(early.map((id) => bot.handleUpdate(step(id, ++update))));
   const people = Array.from({ length: concurrent }, (_, i) => 10_000 + i);
   const cpu = process.cpuUsage();
   for (const step of STEPS) await Promise.all(people.map((id) => bot.handleUpdate(step(id, ++update))));
