@@ -41,6 +41,37 @@ describe("retention of everything personal", () => {
     expect(expiries).toEqual([desk.config.RETENTION_INTAKE_DAYS, desk.config.RETENTION_IDLE_DAYS]);
   });
 
+  it("writes a conversation's state again only when what it keeps changed, and tells whether one is held without reading it", async () => {
+    await consentedMidIntake(504);
+    const store = desk.runtime.deps.conversations;
+    const key = "conv:memory:504";
+    const stored = () => (desk.runtime.store.sqlite.prepare("SELECT value FROM sessions ORDER BY value").all() as { value: Buffer }[])
+      .map((r) => r.value.toString("hex")).join();
+    const state = await store.read(key);
+    expect(await store.has(key)).toBe(true);
+    const before = stored();
+    // Written back as read: nothing is sealed and written again (each sealing has a fresh nonce).
+    await store.write(key, state!);
+    expect(stored()).toBe(before);
+    // A name that the scrubbing takes out changes nothing stored either, the first time or the next.
+    const named = JSON.parse(JSON.stringify(state).replace(/"first_name":"-"/, '"first_name":"Aliaksandra"')) as typeof state;
+    expect(JSON.stringify(named)).toContain("Aliaksandra");
+    await store.write(key, named!);
+    await store.write(key, named!);
+    expect(stored()).toBe(before);
+    // A real change is written, scrubbed.
+    const changed = JSON.parse(JSON.stringify(named).replace('"intake"', '"intake "')) as typeof state;
+    await store.write(key, changed!);
+    expect(stored()).not.toBe(before);
+    await desk.restart().then((d) => (desk = d));
+    const again = JSON.stringify(await desk.runtime.deps.conversations.read(key));
+    expect(again).toContain('"intake "');
+    expect(again).not.toContain("Aliaksandra");
+    await desk.runtime.deps.conversations.delete(key);
+    expect(await desk.runtime.deps.conversations.has(key)).toBe(false);
+    expect(await desk.runtime.deps.conversations.has("conv:memory:999")).toBe(false);
+  });
+
   it("lists in /mydata every kind of record held: notes count, travel warnings, chat state", async () => {
     const person = await consentedMidIntake(502);
     await person.send("/cancel");

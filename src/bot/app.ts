@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps, messenger: string): Composer<BotContext
   // A person answering the kit or the intake mid-chat is answering the bot, not the volunteer.
   const conversing = async (ctx: BotContext) => {
     const key = storageKey(deps, messenger, ctx);
-    return key !== undefined && (await deps.conversations.read(CONVERSATIONS + key)) !== undefined;
+    return key !== undefined && (await deps.conversations.has(CONVERSATIONS + key));
   };
   app.use(relay(deps, conversing));
   app.use(emergency(deps));

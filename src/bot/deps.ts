@@ -43,7 +43,7 @@ export interface AppDeps {
   health: Map<string, () => Record<string, string | number | boolean | null>>;
   log: Logger;
   sessions: KeyValueStorage<SessionData> & Pick<PersonalStorage<SessionData>, "expiryOf">;
-  conversations: KeyValueStorage<VersionedState<ConversationData>>;
+  conversations: KeyValueStorage<VersionedState<ConversationData>> & Pick<PersonalStorage<VersionedState<ConversationData>>, "has">;
   /** Empties the write-ahead log so erased data leaves no copy behind. */
   checkpoint(): void;
   now: () => number;

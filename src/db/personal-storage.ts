@@ -43,9 +43,11 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
    * What each key held when last read or written: the value itself while
    * small (this process is the only writer, so it can answer reads), else a
    * digest, so that an unchanged value is not written again. Bounded, so
-   * thousands of open conversations do not pile up in memory.
+   * thousands of open conversations do not pile up in memory. `raw` is the
+   * value's JSON before scrubbing: compared first, it spares the scrubbing
+   * replacer (slow, it is called for every field) when nothing changed.
    */
-  readonly #known = new Map<string, { json: string } | { digest: string }>();
+  readonly #known = new Map<string, { json: string; raw: string } | { digest: string }>();
   #knownBytes = 0;
 
   constructor(
@@ -65,15 +67,19 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
     this.#delete = db.delete(sessions).where(eq(sessions.lookup, sql.placeholder("lookup"))).prepare();
   }
 
-  /** `hash` is the text's digest when the caller made it already (only a large text needs one). */
-  #remember(key: string, json: string, hash = json.length > SMALL ? digest(json) : undefined): void {
+  /**
+   * `hash` is the text's digest when the caller made it already (only a large
+   * text needs one); `raw`, the unscrubbed JSON it was made from (a stored
+   * text, read back and parsed, makes itself again).
+   */
+  #remember(key: string, json: string, hash = json.length > SMALL ? digest(json) : undefined, raw = json): void {
     if (this.#known.size >= 20_000 || this.#knownBytes > 8 * 1024 * 1024) {
       this.#known.clear();
       this.#knownBytes = 0;
     }
     if (hash !== undefined) return void this.#known.set(key, { digest: hash });
-    this.#known.set(key, { json });
-    this.#knownBytes += json.length;
+    this.#known.set(key, { json, raw });
+    this.#knownBytes += json.length + (raw === json ? 0 : raw.length);
   }
 
   #lookup(key: string): Buffer {
@@ -82,6 +88,14 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
 
   #place(lookup: Buffer): string {
     return `sessions:${lookup.toString("hex")}:value`;
+  }
+
+  /** Whether the key holds a value, read without parsing it where it is known (a check made on every update). */
+  async has(key: string): Promise<boolean> {
+    if ((await this.options.memory.read(key)) !== undefined) return true;
+    const known = this.#known.get(key);
+    if (known && "json" in known) return known.json !== "";
+    return (await this.read(key)) !== undefined;
   }
 
   async read(key: string): Promise<T | undefined> {
@@ -111,14 +125,16 @@ export class PersonalStorage<T> implements KeyValueStorage<T> {
       this.#known.delete(key);
       return await this.options.memory.write(key, value);
     }
-    const json = JSON.stringify(value, this.options.scrub);
-    const hash = json.length > SMALL ? digest(json) : undefined;
     // grammY writes back every session it read; most updates change nothing.
+    const raw = JSON.stringify(value);
     const known = this.#known.get(key);
-    if (known && ("json" in known ? known.json === json : known.digest === hash)) return;
+    if (known && "raw" in known && known.raw === raw) return;
+    const json = this.options.scrub ? JSON.stringify(value, this.options.scrub) : raw;
+    const hash = json.length > SMALL ? digest(json) : undefined;
+    if (known && ("json" in known ? known.json === json : known.digest === hash)) return this.#remember(key, json, hash, raw);
     const lookup = this.#lookup(key);
     this.#upsert.run({ lookup, contactId, value: this.vault.sealText(contactId, json, this.#place(lookup)), expiresAt: this.#now() + this.options.ttlMs });
-    this.#remember(key, json, hash);
+    this.#remember(key, json, hash, raw);
     await this.options.memory.delete(key);
   }
 
