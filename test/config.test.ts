@@ -82,12 +82,15 @@ describe("configuration", () => {
     expect(config.CLOCK_START).toBe(Date.UTC(2026, 2, 1, 8));
     expect(loadConfig({ CLOCK_START: "2026-03-01" }).CLOCK_START).toBe(Date.UTC(2026, 2, 1));
     expect(loadConfig({}).CLOCK_START).toBeUndefined();
+    expect(loadConfig({ WEBHOOK_URL: "https://desk.example.org/hook/", WEBHOOK_SECRET: "s".repeat(16), TELEGRAM_BOT_TOKEN: FAKE_TOKEN }).WEBHOOK_URL)
+      .toBe("https://desk.example.org/hook/");
   });
 
   it("says what each bad value should be, for every bad variable at once", () => {
     const message = errorOf({
       WEBHOOK_PORT: "70000", BROADCAST_SLOTS: "2.5", FLOOD_LIMIT: "many", BROADCAST_SIGNAL_PER_SECOND: "0",
-      SIGNAL_RECEIVE_MODE: "push", CLOCK_START: "2026-13-45", WEBHOOK_URL: "http://desk.example.org/hook", WEBHOOK_SECRET: "short",
+      SIGNAL_RECEIVE_MODE: "push", CLOCK_START: "2026-02-30", WEBHOOK_URL: "http://desk.example.org/hook", WEBHOOK_SECRET: "short",
+      SIGNAL_API_URL: " http://127.0.0.1:8080", SIGNAL_NUMBER: "+10000000000",
     });
     expect(message).toContain("WEBHOOK_PORT: must be a whole number from 0 to 65535");
     expect(message).toContain("BROADCAST_SLOTS: must be a whole number from 1 to 64");
@@ -97,6 +100,7 @@ describe("configuration", () => {
     expect(message).toContain("CLOCK_START: must be an ISO 8601 date");
     expect(message).toContain("WEBHOOK_URL: must be an https URL");
     expect(message).toContain("WEBHOOK_SECRET: must be 16–256 characters");
+    expect(message).toContain("SIGNAL_API_URL: must be the http(s) URL of signal-cli-rest-api");
     expect(message).toContain("See .env.example");
   });
 

@@ -54,16 +54,22 @@ export const number = (min: number, max: number, whole = true): Check<number> =>
   return value;
 };
 
-/** An absolute URL with one of `protocols` (without the colon), given back without trailing slashes. */
-export const url = (protocols: readonly string[], message: string): Check<string> => (raw) => {
+/**
+ * An absolute URL with one of `protocols` (without the colon), as written;
+ * `root` takes trailing slashes off (a base that paths are added to).
+ */
+export const url = (protocols: readonly string[], message: string, root = false): Check<string> => (raw) => {
+  const value = string()(raw);
   let parsed: URL;
   try {
-    parsed = new URL(string()(raw));
+    // The URL parser would take spaces around it off; they are a mistake here.
+    if (/\s/.test(value)) throw new Invalid(message);
+    parsed = new URL(value);
   } catch {
     throw new Invalid(message);
   }
   if (!protocols.includes(parsed.protocol.slice(0, -1))) throw new Invalid(message);
-  return (raw as string).replace(/\/+$/, "");
+  return root ? value.replace(/\/+$/, "") : value;
 };
 
 /** An array of at least `min` and at most `max` items, each checked. */

@@ -46,7 +46,10 @@ const instant: Check<number> = (raw) => {
   const value = string()(raw);
   const day = /^\d{4}-\d{2}-\d{2}$/;
   const moment = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-  const at = day.test(value) || moment.test(value) ? Date.parse(value) : NaN;
+  const [y, m, d] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+  // Date.parse takes 2026-02-30 for 2 March: the day must exist as written.
+  const real = new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d && m >= 1 && m <= 12;
+  const at = real && (day.test(value) || moment.test(value)) ? Date.parse(value) : NaN;
   if (!Number.isFinite(at)) throw new Invalid("must be an ISO 8601 date (2026-03-01) or date and time with offset (2026-03-01T09:00:00Z)");
   return at;
 };
@@ -56,12 +59,12 @@ const rate = (min: number, max: number, fallback: number) => withDefault(number(
 
 const shape = {
   TELEGRAM_BOT_TOKEN: optional(matching(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC-DEF… as given by @BotFather")),
-  TELEGRAM_API_ROOT: withDefault(url(["http", "https"], "must be an http(s) URL"), "https://api.telegram.org"),
+  TELEGRAM_API_ROOT: withDefault(url(["http", "https"], "must be an http(s) URL", true), "https://api.telegram.org"),
   WEBHOOK_URL: optional(url(["https"], "must be an https URL")),
   WEBHOOK_SECRET: optional(matching(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z, a-z, 0-9, _ and -")),
   WEBHOOK_HOST: withDefault(string(), "127.0.0.1"),
   WEBHOOK_PORT: whole(0, 65535, 8080),
-  SIGNAL_API_URL: optional(url(["http", "https"], "must be the http(s) URL of signal-cli-rest-api")),
+  SIGNAL_API_URL: optional(url(["http", "https"], "must be the http(s) URL of signal-cli-rest-api", true)),
   SIGNAL_NUMBER: optional(matching(/^\+\d{6,16}$/, "must be the bot's number in international format, e.g. +4915…")),
   /** `poll` (normal/native mode) loses nothing; `websocket` (json-rpc mode) is faster but drops what arrives while disconnected. */
   SIGNAL_RECEIVE_MODE: withDefault(oneOf(["websocket", "poll"]), "poll"),
