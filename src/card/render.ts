@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { loadLater } from "../cache/load-later.js";
 import type { StatementBlock } from "./statements.js";
 
 /**
@@ -11,9 +12,8 @@ import type { StatementBlock } from "./statements.js";
  */
 
 const require = createRequire(import.meta.url);
-/** The renderer, a native module, is loaded with the first card: most processes never draw one, and it costs memory and start-up. */
-let resvg: typeof import("@resvg/resvg-js") | undefined;
-const renderer = () => (resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js"));
+/** The renderer, a native module, is loaded with the first card: it costs memory and start-up. */
+const renderer = loadLater<typeof import("@resvg/resvg-js")>("@resvg/resvg-js");
 export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf", f));
 
 export const WIDTH = 720;

@@ -26,8 +26,7 @@ const adminList: Check<AdminRef[]> = (raw) => {
 };
 
 /** Read and checked here, at start-up: the bot shows these numbers to people in custody. */
-const emergencyContactsFile: Check<EmergencyContact[]> = (raw) => {
-  if (raw === undefined || raw === "") return [];
+const emergencyContactsFile: Check<EmergencyContact[]> = withDefault((raw) => {
   let text: string;
   try {
     text = readFileSync(string(1)(raw), "utf8");
@@ -39,7 +38,7 @@ const emergencyContactsFile: Check<EmergencyContact[]> = (raw) => {
   } catch (error) {
     throw new Invalid((error as Error).message);
   }
-};
+}, []);
 
 /** An ISO 8601 instant with its offset (`2026-03-01T09:00:00Z`), or a day (`2026-03-01`), as epoch milliseconds. */
 const instant: Check<number> = (raw) => {

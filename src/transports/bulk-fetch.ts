@@ -1,10 +1,9 @@
-import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
 import type { Pool } from "undici";
+import { loadLater } from "../cache/load-later.js";
 
-const require = createRequire(import.meta.url);
-/** Loaded with the first broadcast: bundled, a static import would load undici into every process. */
-const loadPool = () => (require("undici") as typeof import("undici")).Pool;
+/** Loaded with the first broadcast. */
+const undici = loadLater<typeof import("undici")>("undici");
 
 /**
  * The `fetch` that the broadcast sender's grammY `Api` is given: one request
@@ -19,7 +18,7 @@ export function bulkFetch(sockets: number): typeof fetch {
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
-    if (!pool) pools.set(origin, pool = new (loadPool())(origin, { connections: sockets }));
+    if (!pool) pools.set(origin, pool = new (undici().Pool)(origin, { connections: sockets }));
     return pool;
   };
   return (async (input: string | URL, init: RequestInit = {}) => {

@@ -1,13 +1,8 @@
-import { createRequire } from "node:module";
 import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
+import { loadLater } from "../../cache/load-later.js";
 
-const require = createRequire(import.meta.url);
-/**
- * Loaded with the first Signal client: bundled, a static import would load
- * axios (and what it brings, a MIME database among it) into every process,
- * several megabytes of heap for a Telegram-only desk.
- */
-const loadAxios = () => require("axios") as AxiosStatic;
+/** Loaded with the first Signal client: axios brings a MIME database among other things, several megabytes of heap. */
+const axios = loadLater<AxiosStatic>("axios");
 
 /** Why a call to signal-cli-rest-api failed, in the terms the transport acts on. */
 export type SignalErrorKind = "rate-limited" | "unregistered" | "untrusted" | "held" | "rejected" | "unavailable";
@@ -80,7 +75,7 @@ export class SignalClient {
   readonly #http: AxiosInstance;
 
   constructor(readonly baseUrl: string, readonly number: string, timeoutMs = 15_000) {
-    this.#http = loadAxios().create({ baseURL: baseUrl.replace(/\/+$/, ""), timeout: timeoutMs, validateStatus: () => true });
+    this.#http = axios().create({ baseURL: baseUrl.replace(/\/+$/, ""), timeout: timeoutMs, validateStatus: () => true });
   }
 
   async #call<T>(request: Promise<AxiosResponse<T>>): Promise<AxiosResponse<T>> {

@@ -2,11 +2,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Bot } from "grammy";
-import { createRequire } from "node:module";
 import type WebSocket from "ws";
 import { createBot, dispatch } from "../../bot/app.js";
 import type { BotContext } from "../../bot/context.js";
 import type { AppDeps } from "../../bot/deps.js";
+import { loadLater } from "../../cache/load-later.js";
 import type { FileRef } from "../../bot/route.js";
 import type { Keyring } from "../../crypto/keyring.js";
 import type { Store } from "../../db/open.js";
@@ -64,9 +64,8 @@ export interface SignalHealth {
   fileDeleteFailures: number;
 }
 
-const require = createRequire(import.meta.url);
-/** Loaded with the first WebSocket connection: a static import would load it into every bundled process, Signal or not. */
-const loadWebSocket = () => require("ws") as typeof WebSocket;
+/** Loaded with the first WebSocket connection. */
+const webSocket = loadLater<typeof WebSocket>("ws");
 
 const MAX_BACKOFF_MS = 30_000;
 /** First wait before reconnecting or receiving again after a failure; doubles up to MAX_BACKOFF_MS. */
@@ -508,7 +507,7 @@ export class SignalTransport {
       if (error instanceof SignalModeError) return this.#refuse(error);
     }
     if (!this.#running) return;
-    const socket = new (loadWebSocket())(this.client.receiveUrl());
+    const socket = new (webSocket())(this.client.receiveUrl());
     this.#socket = socket;
     let answered = true;
     let beat: NodeJS.Timeout | undefined;
