@@ -148,6 +148,33 @@ describe("the intake", () => {
     expect(lastText(person)).toContain(`${en("intake.label.country")}: Montenegro`);
   });
 
+  it("waits for a typed country across a restart, and says “start”, not “resume”, to someone who answered nothing yet", async () => {
+    const person = await consented(315, "en");
+    await person.press(en("menu.intake"));
+    // Left before any answer: entering again starts, it does not "continue".
+    await person.send("/menu");
+    const [start, country] = await person.press(en("menu.intake"));
+    expect(start!.text).toBe(en("intake.start", { days: 7 }));
+    expect(country!.text).toBe(en("intake.q.country"));
+    const [prompt] = await person.press(en("intake.choice.country.other"));
+    expect(prompt!.text).toBe(en("intake.other_country"));
+
+    desk = await desk.restart();
+    const again = desk.chat.user({ id: 315, languageCode: "en" });
+    const [status] = await again.send("Montenegro");
+    expect(status!.text).toBe(en("intake.q.status"));
+    // The edit list is what follows "Edit", nothing after it.
+    for (const step of [en("intake.choice.status.none"), en("intake.choice.knowledge.dont-know")]) await again.press(step);
+    await again.send("/skip");
+    await again.send("2022");
+    await again.send("/skip");
+    await again.press(en("intake.choice.lawyerLanguage.en"));
+    await again.press(en("intake.choice.share.no"));
+    expect(lastText(again)).toContain(`${en("intake.label.country")}: Montenegro`);
+    const list = await again.press(en("intake.edit"));
+    expect(list.map((m) => m.text)).toEqual([en("intake.edit_which")]);
+  });
+
   it("lets an answer go after half an hour without one: the draft stays, and the menu resumes it", async () => {
     await desk.close();
     let clock = Date.now();
@@ -179,14 +206,18 @@ describe("the intake", () => {
     expect(next!.text).toBe(en("intake.q.yearLeft"));
   });
 
-  it("does not write the conversation's own state again at each answer once a draft holds the answers", async () => {
+  it("writes the conversation's own state once, on entry, and never again at an answer", async () => {
     const person = await consented(330, "en");
     await person.press(en("menu.intake"));
-    await person.press(en("intake.choice.country.PL"));
     // Sealed with a fresh nonce at every write: bytes that stay the same were not written again.
     const stored = () => desk.runtime.store.sqlite.prepare("SELECT lookup, value FROM sessions ORDER BY lookup").all();
     const before = stored();
     expect(before.length).toBe(2);
+    await person.press(en("intake.choice.country.other"));
+    await person.send("Montenegro");
+    await person.send("not a button");
+    await person.press(en("intake.back"));
+    await person.press(en("intake.choice.country.PL"));
     await person.press(en("intake.choice.status.refugee"));
     await person.press(en("intake.choice.knowledge.diffusion"));
     await person.send("Art. 243");

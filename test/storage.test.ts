@@ -48,6 +48,19 @@ describe("sealing", () => {
     expect(seal(key, Buffer.from("answer"), "x").equals(seal(key, Buffer.from("answer"), "x"))).toBe(false);
   });
 
+  it("gives every sealing its own nonce, across refills of the nonce pool, and opens a value read into a larger buffer", () => {
+    const key = randomBytes(32);
+    const boxes = Array.from({ length: 1000 }, (_, i) => seal(key, Buffer.from(`value ${i}`), "x"));
+    const nonces = new Set(boxes.map((b) => b.subarray(1, 13).toString("hex")));
+    expect(nonces.size).toBe(1000);
+    boxes.forEach((b, i) => expect(open(key, b, "x").toString()).toBe(`value ${i}`));
+    // A value SQLite hands back may be a view into a larger allocation.
+    const framed = Buffer.concat([Buffer.from("before"), boxes[7]!, Buffer.from("after")]);
+    const view = new Uint8Array(framed.buffer, framed.byteOffset + 6, boxes[7]!.length);
+    expect(open(key, view, "x").toString()).toBe("value 7");
+    expect(framed.subarray(0, 6).toString()).toBe("before");
+  });
+
   it("refuses a row's value copied into another person's row", () => {
     const keyring = new Keyring(randomBytes(32));
     const store = openStore(join(dir, "d.sqlite"), keyring);

@@ -10,17 +10,37 @@ export class SealError extends Error {
   override name = "SealError";
 }
 
+/**
+ * Random nonces, drawn from a pool filled a few kilobytes at a time: one call
+ * into the random generator per few hundred seals instead of one per seal (a
+ * nonce must be unique, not secret; 96 random bits are as unique either way).
+ */
+const nonces = { pool: Buffer.alloc(0), at: 0 };
+
+function nonceInto(target: Buffer, offset: number): void {
+  if (nonces.at + NONCE > nonces.pool.length) {
+    nonces.pool = randomBytes(NONCE * 256);
+    nonces.at = 0;
+  }
+  nonces.pool.copy(target, offset, nonces.at, nonces.at + NONCE);
+  nonces.at += NONCE;
+}
+
 /** AES-256-GCM with a random nonce; the associated data binds a value to its place. */
 export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Buffer {
-  const nonce = randomBytes(NONCE);
-  const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  const head = Buffer.allocUnsafe(1 + NONCE);
+  head[0] = VERSION;
+  nonceInto(head, 1);
+  const cipher = createCipheriv("aes-256-gcm", key, head.subarray(1));
   cipher.setAAD(Buffer.from(aad, "utf8"));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), body]);
+  const body = cipher.update(plaintext);
+  const last = cipher.final();
+  return Buffer.concat([head, cipher.getAuthTag(), body, last]);
 }
 
 export function open(key: Uint8Array, sealed: Uint8Array, aad: string): Buffer {
-  const box = Buffer.from(sealed);
+  // A view, not a copy: nothing here writes to it.
+  const box = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (box.length < 1 + NONCE + TAG || box[0] !== VERSION) throw new SealError("unknown sealed format");
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, box.subarray(1, 1 + NONCE));

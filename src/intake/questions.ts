@@ -30,6 +30,8 @@ export interface IntakeDraft {
   answers: IntakeAnswers;
   /** Set while editing one answer from the summary: return there afterwards. */
   editing?: boolean;
+  /** "Other country" was pressed: the next text is the country. */
+  typingCountry?: boolean;
 }
 
 /** Which answers a step takes: fixed choices, free text, or both. */

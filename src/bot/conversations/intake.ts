@@ -7,6 +7,7 @@ import { CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, typ
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
+import { translators } from "../handlers/context-setup.js";
 
 export const INTAKE = "intake";
 
@@ -92,149 +93,108 @@ function question(t: TFunction, draft: IntakeDraft, typingCountry: boolean): Mes
 
 const empty = (): IntakeDraft => ({ step: 0, answers: {} });
 
+/** What the conversation does once an answer has been handled. */
+type Outcome = "next" | "pass" | "done";
+
 /**
- * The guided intake. Every answer is saved to the person's sealed draft as
- * it is given, and the draft is read at every answer: a timeout or a restart
- * loses nothing, and entering again continues at the same step.
+ * The guided intake. The person's sealed draft holds everything: the answers,
+ * the step, whether a typed country is awaited, and (by when it was saved)
+ * when the question went out. It is read and saved at every answer, so a
+ * timeout or a restart loses nothing, and entering again continues at the same
+ * step. Each answer is handled in one step outside the replay and then
+ * skipped: the conversation's own state is written once, on entry, and a
+ * replay is never longer than that entry and one answer.
  */
 export function createIntake(deps: AppDeps) {
   /** An answer later than this after its question ends the conversation (the draft stays): the person has moved on. */
   const timeoutMs = 30 * 60 * 1000;
-  /** The draft an update saved, by its outside context: what the store holds when the step's rewind asks the next question. */
-  const savedBy = new WeakMap<Context, IntakeDraft>();
+  const translator = translators(deps);
 
   return async function intake(conversation: Conversation<BotContext, Context>, _ctx: Context, contactId: string, language: string): Promise<void> {
     const lang: Language = isLanguage(language) ? language : "en";
-    const t = deps.i18n.getFixedT(lang);
-    /**
-     * Sends a message from outside the replay: the log then keeps that it was
-     * sent, not the whole message Telegram echoes back (text, keyboard and the
-     * bot's own profile). The message is made only when sent: a replay skips it.
-     */
-    const say = (message: () => Message) => conversation.external(async (outside) => {
-      await outside.reply(...message());
-    });
+    const t = translator(lang);
 
+    // A draft is stored from the start, so that one missing later means the
+    // intake ended (confirmed, cancelled, expired, erased), even where a crash
+    // lost the conversation's record of it.
     const entry: unknown = await conversation.external(async (outside) => {
-      const stored = deps.drafts.load(contactId) !== undefined;
-      await outside.reply(stored ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
-      return { resumed: stored, entered: deps.now() };
+      const stored = deps.drafts.load(contactId)?.draft;
+      const begun = stored !== undefined && (stored.step > 0 || Object.keys(stored.answers).length > 0);
+      const draft = stored ?? empty();
+      deps.drafts.save(contactId, draft);
+      await outside.reply(begun ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+      await outside.reply(...question(t, draft, draft.typingCountry === true));
+      return { entered: deps.now() };
     });
     if (typeof entry !== "object" || entry === null || !("entered" in entry)) {
       // A log an earlier version of the intake wrote (before an upgrade) does not replay
       // here: the conversation ends, the rest of the bot answers, the draft waits in the menu.
       await conversation.halt({ next: true });
     }
-    const { resumed, entered } = entry as { resumed: boolean; entered: number };
-    /** Saves the draft; the next question goes out right after, so the draft's time is also when it was asked. */
-    const store = (draft: IntakeDraft) => conversation.external((outside) => {
-      deps.drafts.save(contactId, draft);
-      savedBy.set(outside, structuredClone(draft));
-    });
+    const { entered } = entry as { entered: number };
 
-    // Each answer ends in a rewind to here, so the replay log (replayed at every
-    // update) holds one step, not every step so far. Nothing in it after this
-    // point tells one step from the next (the answers live in the draft, read
-    // at each answer), so the conversation's stored state stays as it is from
-    // one step to the next, and is not sealed and written again.
-    const top = conversation.checkpoint();
-    // `saved`: whether a draft has been stored; if it then disappears, the intake was finished.
-    // `asked`: when the question went out, for the timeout, where no draft says it
-    // (its time is when it was saved, and the question went out right after). The
-    // timeout is kept this way rather than by the conversation's own timed wait,
-    // whose clock readings are in the log and change it at every step.
-    const { saved, asked: first } = await conversation.external(async (outside) => {
-      const current = savedBy.get(outside) ?? deps.drafts.load(contactId)?.draft ?? null;
-      await outside.reply(...question(t, current ?? empty(), false));
-      return { saved: resumed || current !== null, ...(current === null ? { asked: deps.now() } : {}) };
-    });
-    let asked = first ?? entered;
-
-    let draft = empty();
-    let typingCountry = false;
     for (;;) {
       const answer = await conversation.wait();
       const reply = interpret(answer);
-      // The stored draft is the answers so far, whatever the replay holds: it is
-      // written before each answer is acknowledged, the conversation's state after.
-      const { latest, at, late } = await conversation.external(async (outside) => {
-        const now = deps.now();
-        const found = deps.drafts.load(contactId);
-        const stored = found?.draft ?? null;
-        const late = now - Math.max(entered, asked, found?.savedAt ?? 0) >= timeoutMs;
-        if (!late && reply.kind !== "leave" && !(stored === null && saved) && outside.callbackQuery) await outside.answerCallbackQuery();
-        return { latest: stored, at: now, late };
-      });
-      // Too late: the rest of the bot answers it; the draft waits for the person to come back.
-      if (late) await conversation.halt({ next: true });
-      if (latest === null && saved) {
-        // Confirmed or cancelled, and a crash lost that: the intake is over.
-        await conversation.halt({ next: true });
-      }
-      if (reply.kind === "leave") {
-        // Another command or menu: the draft is saved; let the rest of the bot handle it.
-        await conversation.halt({ next: true });
-      }
-      if (latest !== null) {
-        // A country being typed is for the draft it was asked with.
-        if (typingCountry && JSON.stringify(latest) !== JSON.stringify(draft)) typingCountry = false;
-        draft = latest;
-      }
-      const now = new Date(at);
+      // Another command or menu: the draft is saved; let the rest of the bot handle it.
+      if (reply.kind === "leave") await conversation.halt({ next: true });
+      const outcome = await conversation.external((outside) => handle(outside, reply));
+      // "pass": too late, or the intake is over; the rest of the bot answers.
+      if (outcome === "pass") await conversation.halt({ next: true });
+      if (outcome === "done") return;
+      // Handled in full: the conversation's state stays as it was before the answer.
+      await conversation.skip({ next: false });
+    }
+
+    /** One answer, from reading the draft to asking what comes next. */
+    async function handle(outside: Context, reply: Reply): Promise<Outcome> {
+      const now = deps.now();
+      const found = deps.drafts.load(contactId);
+      // No draft: confirmed or cancelled (a crash may have lost that), or expired or erased.
+      if (!found) return "pass";
+      // Too late: the draft waits for the person to come back.
+      if (now - Math.max(entered, found.savedAt ?? 0) >= timeoutMs) return "pass";
+      if (outside.callbackQuery) await outside.answerCallbackQuery();
+      const { typingCountry = false, ...draft } = found.draft;
       const { step, atSummary } = position(draft);
       const event: IntakeEvent = reply.kind === "text" && !atSummary
         ? { ...reply, asChoice: choiceByLabel(step, reply.text, (c) => t(`intake.choice.${step}.${c}`)) }
         : (reply as IntakeEvent);
-      const { state, result } = next({ draft, typingCountry }, event, now);
-      draft = state.draft;
-      typingCountry = state.typingCountry;
-
+      const at = new Date(now);
+      const { state, result } = next({ draft, typingCountry }, event, at);
       switch (result.then) {
-        case "save":
-          await store(draft);
-          break;
-        case "ask":
-          break;
+        case "cancel":
+          deps.drafts.delete(contactId);
+          await outside.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
+          return "done";
+        case "confirm": {
+          const ref = deps.cases.openOrJoin(contactId, { answers: state.draft.answers, language: lang }).case.ref;
+          deps.drafts.delete(contactId);
+          await outside.reply(t("intake.done", { ref }), {
+            reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
+              .text(t("menu.main"), cb.menu("main")),
+          });
+          return "done";
+        }
         case "refuse": {
           const max = MAX_TEXT[step as keyof typeof MAX_TEXT] ?? 0;
           const key = result.reason === "stale" ? "errors.stale" : `intake.invalid.${result.reason}`;
-          await say(() => [t(key, { year: now.getUTCFullYear(), max, first: FIRST_YEAR })]);
-          // The question is asked again: its time starts again.
-          if (latest !== null) await store(draft);
+          await outside.reply(t(key, { year: at.getUTCFullYear(), max, first: FIRST_YEAR }));
           break;
         }
-        case "cancel":
-          await conversation.external(() => deps.drafts.delete(contactId));
-          await say(() => [t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) }]);
-          return;
-        case "confirm": {
-          const answers = draft.answers;
-          const ref = await conversation.external(() => {
-            const opened = deps.cases.openOrJoin(contactId, { answers, language: lang }).case;
-            deps.drafts.delete(contactId);
-            return opened.ref;
-          });
-          await say(() => [t("intake.done", { ref }), {
-            reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
-              .text(t("menu.main"), cb.menu("main")),
-          }]);
-          return;
-        }
-        case "editlist":
-          await say(() => {
-            const kb = new InlineKeyboard();
-            for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
-            return [t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) }];
-          });
-          await store(draft);
+        default:
           break;
       }
-      // "Other country" waits for the name within this step; otherwise the step is done.
-      if (!typingCountry) await conversation.rewind(top);
-      asked = await conversation.external(async (outside) => {
-        await outside.reply(...question(t, draft, typingCountry));
-        return deps.now();
-      });
+      // Saved before the next question goes out: its time is when that question was asked.
+      deps.drafts.save(contactId, state.typingCountry ? { ...state.draft, typingCountry: true } : state.draft);
+      if (result.then === "editlist") {
+        const kb = new InlineKeyboard();
+        for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
+        await outside.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
+      } else {
+        await outside.reply(...question(t, state.draft, state.typingCountry));
+      }
+      return "next";
     }
   };
 }
