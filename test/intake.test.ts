@@ -175,6 +175,25 @@ describe("the intake", () => {
     expect(list.map((m) => m.text)).toEqual([en("intake.edit_which")]);
   });
 
+  it("keeps a case's answers when the intake is opened again and left unanswered before asking for a lawyer", async () => {
+    const person = await consented(316, "en");
+    await person.press(en("menu.intake"));
+    for (const choice of ["country.PL", "status.refugee", "knowledge.diffusion"]) await person.press(en(`intake.choice.${choice}`));
+    await person.send("/skip");
+    await person.send("2021");
+    await person.send("/skip");
+    await person.press(en("intake.choice.lawyerLanguage.en"));
+    await person.press(en("intake.choice.share.yes"));
+    await person.press(en("intake.confirm"));
+    await person.press(en("menu.main"));
+    await person.press(en("menu.intake"));
+    await person.send("/menu");
+    expect(desk.count("intake_drafts")).toBe(1);
+    await person.press(en("menu.lawyer"));
+    const contactId = desk.runtime.deps.contacts.idOf({ messenger: "memory", chatId: "316" })!;
+    expect(desk.runtime.deps.cases.ofContact(contactId)).toMatchObject([{ summary: { answers: { country: "PL", status: "refugee", knowledge: "diffusion", yearLeft: 2021 } } }]);
+  });
+
   it("lets an answer go after half an hour without one: the draft stays, and the menu resumes it", async () => {
     await desk.close();
     let clock = Date.now();

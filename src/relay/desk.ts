@@ -144,9 +144,11 @@ export class HandoffDesk {
    * if one has it); `alerted` then says whom the announcement reached.
    */
   requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
-    const draft = this.drafts.load(contact.id);
+    // A draft with no answer yet (the intake was only opened) has nothing to add to a case.
+    const answers = this.drafts.load(contact.id)?.draft.answers;
+    const draft = answers && Object.keys(answers).length > 0 ? answers : undefined;
     const existing = this.cases.activeOf(contact.id);
-    const summary = draft ? { answers: draft.draft.answers, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
+    const summary = draft ? { answers: draft, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
     const result = this.cases.openOrJoin(contact.id, summary, urgent);
     const volunteer = result.case.volunteerId ? this.staff.byId(result.case.volunteerId) : undefined;
     if (urgent && volunteer) {
