@@ -71,8 +71,10 @@ describe("the broadcast sender's fetch, under grammY's Api", () => {
     const silent = await serve((req) => req.socket.on("close", closed));
     try {
       const slow = new Api(FAKE_TOKEN, { apiRoot: silent.root, fetch: bulkFetch(1), timeoutSeconds: 0.2 });
-      const error = await slow.sendMessage(42, "hi").catch((e: unknown) => e);
+      // One connection: the second call waits in the pool behind the first, and is given up there.
+      const [error, queued] = await Promise.all([slow.sendMessage(42, "hi"), slow.sendMessage(43, "hi")].map((p) => p.catch((e: unknown) => e)));
       expect(error).toBeInstanceOf(HttpError);
+      expect(queued).toBeInstanceOf(HttpError);
       // The request was aborted, not left hanging on a socket the sender counts as busy.
       await connectionClosed;
     } finally {

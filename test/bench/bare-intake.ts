@@ -2,8 +2,9 @@
  * The yardstick of the intake benchmark: a bare grammY bot with the
  * conversations plugin and nothing else (state in memory, no database, no
  * sealing, no other middleware), running a conversation shaped like the
- * desk's intake: each answer is acknowledged, saved, and the conversation
- * rewinds to ask the next question. It is what a step costs the stack itself.
+ * desk's intake: each answer is acknowledged, saved and followed by the next
+ * question in one step outside the replay, and then skipped. It is what a
+ * step costs the stack itself.
  */
 import { conversations, createConversation, type Conversation, type ConversationFlavor } from "@grammyjs/conversations";
 import { Bot, InlineKeyboard, type Context } from "grammy";
@@ -61,25 +62,28 @@ export async function benchBareIntake(concurrent = 1000, warmup = 200): Promise<
   bot.use(conversations());
   bot.use(createConversation(async (conversation: Conversation<ConversationFlavor<Context>, Context>, ctx: Context) => {
     const id = ctx.chat!.id;
-    await conversation.external((outside) => outside.reply("Intake: eight questions; your answers are kept for 7 days."));
-    const top = conversation.checkpoint();
-    await conversation.external((outside) => outside.reply(QUESTIONS[Object.keys(drafts.get(id) ?? {}).length] ?? "Summary", { reply_markup: keyboard() }));
+    const ask = (outside: Context) => outside.reply(QUESTIONS[Object.keys(drafts.get(id) ?? {}).length] ?? "Summary", { reply_markup: keyboard() });
+    await conversation.external(async (outside) => {
+      await outside.reply("Intake: eight questions; your answers are kept for 7 days.");
+      await ask(outside);
+    });
     for (;;) {
       const answer = await conversation.wait();
       const value = answer.callbackQuery?.data ?? answer.message?.text ?? "";
       const done = await conversation.external(async (outside) => {
         if (outside.callbackQuery) await outside.answerCallbackQuery();
+        if (value === "intake:confirm") {
+          await outside.reply("Thank you. Your case reference is A-1.");
+          return true;
+        }
         const draft = { ...drafts.get(id) };
-        if (value === "intake:confirm") return true;
         draft[QUESTIONS[Object.keys(draft).length] ?? "extra"] = value;
         drafts.set(id, draft);
+        await ask(outside);
         return false;
       });
-      if (done) {
-        await conversation.external((outside) => outside.reply("Thank you. Your case reference is A-1."));
-        return;
-      }
-      await conversation.rewind(top);
+      if (done) return;
+      await conversation.skip({ next: false });
     }
   }, "intake"));
   bot.callbackQuery("menu:intake", async (ctx) => {
