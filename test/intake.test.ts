@@ -24,6 +24,15 @@ async function consented(id: number, lang: Language, username?: string): Promise
 
 const lastText = (person: MemoryUser) => person.last()!.text;
 
+/** From the charges question to the summary, in English, skipping the charges and travel by command. */
+async function toSummary(person: MemoryUser, year: string, share: "yes" | "no"): Promise<void> {
+  await person.send("/skip");
+  await person.send(year);
+  await person.send("/skip");
+  await person.press(en("intake.choice.lawyerLanguage.en"));
+  await person.press(en(`intake.choice.share.${share}`));
+}
+
 describe("the intake", () => {
   for (const lang of LANGUAGES) {
     it(`runs from start to case reference in ${lang}`, async () => {
@@ -140,11 +149,7 @@ describe("the intake", () => {
     expect(status!.text).toBe(en("intake.q.status"));
     await person.press(en("intake.choice.status.none"));
     await person.press(en("intake.choice.knowledge.dont-know"));
-    await person.send("/skip");
-    await person.send("2022");
-    await person.send("/skip");
-    await person.press(en("intake.choice.lawyerLanguage.en"));
-    await person.press(en("intake.choice.share.no"));
+    await toSummary(person, "2022", "no");
     expect(lastText(person)).toContain(`${en("intake.label.country")}: Montenegro`);
   });
 
@@ -163,14 +168,10 @@ describe("the intake", () => {
     const again = desk.chat.user({ id: 315, languageCode: "en" });
     const [status] = await again.send("Montenegro");
     expect(status!.text).toBe(en("intake.q.status"));
-    // The edit list is what follows "Edit", nothing after it.
     for (const step of [en("intake.choice.status.none"), en("intake.choice.knowledge.dont-know")]) await again.press(step);
-    await again.send("/skip");
-    await again.send("2022");
-    await again.send("/skip");
-    await again.press(en("intake.choice.lawyerLanguage.en"));
-    await again.press(en("intake.choice.share.no"));
+    await toSummary(again, "2022", "no");
     expect(lastText(again)).toContain(`${en("intake.label.country")}: Montenegro`);
+    // The edit list is what follows "Edit", nothing after it.
     const list = await again.press(en("intake.edit"));
     expect(list.map((m) => m.text)).toEqual([en("intake.edit_which")]);
   });
@@ -179,11 +180,7 @@ describe("the intake", () => {
     const person = await consented(316, "en");
     await person.press(en("menu.intake"));
     for (const choice of ["country.PL", "status.refugee", "knowledge.diffusion"]) await person.press(en(`intake.choice.${choice}`));
-    await person.send("/skip");
-    await person.send("2021");
-    await person.send("/skip");
-    await person.press(en("intake.choice.lawyerLanguage.en"));
-    await person.press(en("intake.choice.share.yes"));
+    await toSummary(person, "2021", "yes");
     await person.press(en("intake.confirm"));
     await person.press(en("menu.main"));
     await person.press(en("menu.intake"));

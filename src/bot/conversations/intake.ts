@@ -116,7 +116,8 @@ export function createIntake(deps: AppDeps) {
 
     // A draft is stored from the start, so that one missing later means the
     // intake ended (confirmed, cancelled, expired, erased), even where a crash
-    // lost the conversation's record of it.
+    // lost the conversation's record of it. One already there is saved again:
+    // opening the intake is using it, and its days start again, as at an answer.
     const entry: unknown = await conversation.external(async (outside) => {
       const stored = deps.drafts.load(contactId)?.draft;
       const begun = stored !== undefined && (stored.step > 0 || Object.keys(stored.answers).length > 0);
