@@ -7,7 +7,7 @@ import { createBot } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
 import { numericChats } from "../bot/route.js";
 import type { Runtime } from "../runtime.js";
-import { bulkFetch } from "./bulk-fetch.js";
+import { pooledFetch } from "./pooled-fetch.js";
 import { SeenUpdates } from "./telegram-updates.js";
 
 /** The update kinds the bot handles; nothing else is asked for. */
@@ -36,14 +36,15 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
   const bot = createBot(deps, {
     messenger: "telegram",
     token: TELEGRAM_BOT_TOKEN,
-    client: { apiRoot: TELEGRAM_API_ROOT },
+    // Replies go through the same lean fetch as broadcasts: a connection for each update in flight, and one for the long poll.
+    client: { apiRoot: TELEGRAM_API_ROOT, fetch: pooledFetch(CONCURRENCY + 1) },
     isNew: (update) => seen.first(update.update_id),
     route: {
       ...numericChats,
       canCopy: true,
       maxText: 4096,
       // Bulk sending paces and retries itself: no autoRetry on this one.
-      bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT, fetch: bulkFetch(deps.config.BROADCAST_SLOTS + 2) }),
+      bulkApi: new Api(TELEGRAM_BOT_TOKEN, { apiRoot: TELEGRAM_API_ROOT, fetch: pooledFetch(deps.config.BROADCAST_SLOTS + 2) }),
       // Bots may fetch files up to 20 MB: getFile, then the file endpoint, into memory.
       download: async (file) => {
         const info = await bot.api.getFile(file.fileId);

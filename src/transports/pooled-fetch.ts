@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Dispatcher, Pool } from "undici";
 import { loadLater } from "../cache/load-later.js";
 
-/** Loaded with the first broadcast. */
+/** Loaded with the first API call over HTTP. */
 const undici = loadLater<typeof import("undici")>("undici");
 
 /** Where a request goes: an API call's URL is the same text for every call of its method. */
@@ -56,15 +56,15 @@ function exchange(pool: Pool, options: Dispatcher.DispatchOptions, signal: Abort
 }
 
 /**
- * The `fetch` that the broadcast sender's grammY `Api` is given: one request
- * per call on a pool of kept-alive connections per origin, through undici's
- * dispatcher rather than a WHATWG `fetch` and its streams. It does only what
- * grammY's client asks of a fetch (`method`, `headers`, `body`, `signal`;
- * `json()` of the answer), at about a third less CPU a message than the
- * node-fetch grammY ships with, which a 100,000-person broadcast pays on every
- * message.
+ * The `fetch` grammY is given on Telegram, for replies and for broadcasts:
+ * one request per call on a pool of kept-alive connections per origin,
+ * through undici's dispatcher rather than a WHATWG `fetch` and its streams. It
+ * does only what grammY's client asks of a fetch (`method`, `headers`, `body`,
+ * `signal`; `json()` of the answer). The node-fetch grammY ships with costs
+ * about a half more CPU an answer (the FAQ benchmark), and a 100,000-person
+ * broadcast pays that on every message.
  */
-export function bulkFetch(sockets: number): typeof fetch {
+export function pooledFetch(sockets: number): typeof fetch {
   const pools = new Map<string, Pool>();
   const targets = new Map<string, Target>();
   const poolFor = (origin: string) => {

@@ -2,14 +2,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bulkFetch } from "../src/transports/bulk-fetch.js";
+import { pooledFetch } from "../src/transports/pooled-fetch.js";
 import { FAKE_TOKEN, FakeTelegram } from "./helpers/fake-telegram.js";
 
 let fake: FakeTelegram;
 let api: Api;
 beforeEach(async () => {
   fake = await new FakeTelegram().start();
-  api = new Api(FAKE_TOKEN, { apiRoot: fake.apiRoot, fetch: bulkFetch(4) });
+  api = new Api(FAKE_TOKEN, { apiRoot: fake.apiRoot, fetch: pooledFetch(4) });
 });
 afterEach(() => fake.stop());
 
@@ -20,7 +20,7 @@ async function serve(handle: Parameters<typeof createServer>[1]): Promise<{ root
   return { root: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describe("the broadcast sender's fetch, under grammY's Api", () => {
+describe("the pooled fetch, under grammY's Api", () => {
   it("sends a message as JSON and hands back its result", async () => {
     const message = await api.sendMessage(42, "Травень — ✓", { link_preview_options: { is_disabled: true } });
     expect(message.message_id).toBe(1);
@@ -54,9 +54,9 @@ describe("the broadcast sender's fetch, under grammY's Api", () => {
     const dropping = await serve((req) => req.socket.destroy());
     const html = await serve((_req, res) => res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad gateway</html>"));
     try {
-      const dropped = await new Api(FAKE_TOKEN, { apiRoot: dropping.root, fetch: bulkFetch(1) }).sendMessage(42, "hi").catch((e: unknown) => e);
+      const dropped = await new Api(FAKE_TOKEN, { apiRoot: dropping.root, fetch: pooledFetch(1) }).sendMessage(42, "hi").catch((e: unknown) => e);
       expect(dropped).toBeInstanceOf(HttpError);
-      const proxy = await new Api(FAKE_TOKEN, { apiRoot: html.root, fetch: bulkFetch(1) }).sendMessage(42, "hi").catch((e: unknown) => e);
+      const proxy = await new Api(FAKE_TOKEN, { apiRoot: html.root, fetch: pooledFetch(1) }).sendMessage(42, "hi").catch((e: unknown) => e);
       expect(proxy).toBeInstanceOf(HttpError);
     } finally {
       dropping.server.closeAllConnections();
@@ -70,7 +70,7 @@ describe("the broadcast sender's fetch, under grammY's Api", () => {
     const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
     const silent = await serve((req) => req.socket.on("close", closed));
     try {
-      const slow = new Api(FAKE_TOKEN, { apiRoot: silent.root, fetch: bulkFetch(1), timeoutSeconds: 0.2 });
+      const slow = new Api(FAKE_TOKEN, { apiRoot: silent.root, fetch: pooledFetch(1), timeoutSeconds: 0.2 });
       // One connection: the second call waits in the pool behind the first, and is given up there.
       const [error, queued] = await Promise.all([slow.sendMessage(42, "hi"), slow.sendMessage(43, "hi")].map((p) => p.catch((e: unknown) => e)));
       expect(error).toBeInstanceOf(HttpError);
