@@ -68,7 +68,13 @@ describe("the pooled fetch, under grammY's Api", () => {
   it("gives up a call that outlives grammY's timeout, and closes its connection", async () => {
     let closed!: () => void;
     const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
-    const silent = await serve((req) => req.socket.on("close", closed));
+    const reached: number[] = [];
+    const silent = await serve((req) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      req.on("end", () => reached.push((JSON.parse(body) as { chat_id: number }).chat_id));
+      req.socket.on("close", closed);
+    });
     try {
       const slow = new Api(FAKE_TOKEN, { apiRoot: silent.root, fetch: pooledFetch(1), timeoutSeconds: 0.2 });
       // One connection: the second call waits in the pool behind the first, and is given up there.
@@ -77,6 +83,10 @@ describe("the pooled fetch, under grammY's Api", () => {
       expect(queued).toBeInstanceOf(HttpError);
       // The request was aborted, not left hanging on a socket the sender counts as busy.
       await connectionClosed;
+      // The queued call never went out: the next call is the next to reach the server.
+      const again = await slow.sendMessage(44, "hi").catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(HttpError);
+      expect(reached).toEqual([42, 44]);
     } finally {
       silent.server.closeAllConnections();
       await new Promise((resolve) => silent.server.close(resolve));

@@ -8,20 +8,12 @@ export type IntakeEvent =
   | { kind: "edit"; step: string }
   | { kind: "back" | "skip" | "cancel" | "confirm" | "editlist" | "other" | "not-text" | "stale" };
 
-export interface IntakeState {
-  draft: IntakeDraft;
-  /** "Other country" was pressed: the next text is the country. */
-  typingCountry: boolean;
-}
-
 /** Why an answer was not taken; each has its own message. */
 export type Refusal = "stale" | "buttons" | "text_only" | "too_long" | "invalid" | "year";
 
 export type IntakeResult =
   /** The draft changed: store it, then ask what comes next. */
   | { then: "save" }
-  /** Nothing stored changed; ask what comes next. */
-  | { then: "ask" }
   | { then: "refuse"; reason: Refusal }
   | { then: "cancel" | "confirm" | "editlist" };
 
@@ -31,21 +23,21 @@ export function position(draft: IntakeDraft): { step: Step; atSummary: boolean }
 }
 
 /**
- * One step of the intake: the state after `event`, and what the chat should
+ * One step of the intake: the draft after `event`, and what the chat should
  * do. Pure, so every rule (back from an edit returns to the summary, a skip
  * only where a step is optional, a typed label counts as its button) is
  * tested in a table, without a chat.
  */
-export function next(state: IntakeState, event: IntakeEvent, now: Date): { state: IntakeState; result: IntakeResult } {
-  const draft: IntakeDraft = { ...state.draft, answers: { ...state.draft.answers } };
-  const out: IntakeState = { draft, typingCountry: state.typingCountry };
+export function next(before: IntakeDraft, event: IntakeEvent, now: Date): { draft: IntakeDraft; result: IntakeResult } {
+  const draft: IntakeDraft = { ...before, answers: { ...before.answers } };
+  const typing = draft.typingCountry === true;
   const { step, atSummary } = position(draft);
-  const done = (result: IntakeResult) => ({ state: out, result });
-  const refuse = (reason: Refusal) => ({ state: state, result: { then: "refuse", reason } as const });
+  const done = (result: IntakeResult) => ({ draft, result });
+  const refuse = (reason: Refusal) => ({ draft: before, result: { then: "refuse", reason } as const });
   const advance = () => {
     draft.step = draft.editing ? STEPS.length : draft.step + 1;
     if (draft.step >= STEPS.length) delete draft.editing;
-    out.typingCountry = false;
+    delete draft.typingCountry;
     return done({ then: "save" });
   };
 
@@ -56,7 +48,7 @@ export function next(state: IntakeState, event: IntakeEvent, now: Date): { state
       if (event.kind !== "cancel" && !atSummary) return refuse("stale");
       return done({ then: event.kind });
     case "back":
-      if (out.typingCountry) out.typingCountry = false;
+      if (typing) delete draft.typingCountry;
       else if (draft.editing || atSummary) {
         draft.step = STEPS.length;
         delete draft.editing;
@@ -75,18 +67,18 @@ export function next(state: IntakeState, event: IntakeEvent, now: Date): { state
     }
     case "other":
       if (atSummary || step !== "country") return refuse("stale");
-      out.typingCountry = true;
-      return done({ then: "ask" });
+      draft.typingCountry = true;
+      return done({ then: "save" });
     case "skip":
       if (atSummary || !OPTIONAL.has(step)) return refuse("buttons");
       applyTyped(draft.answers, step, null);
       return advance();
     case "choose":
-      if (atSummary || out.typingCountry || !applyChoice(draft.answers, step, event.value)) return refuse("stale");
+      if (atSummary || typing || !applyChoice(draft.answers, step, event.value)) return refuse("stale");
       return advance();
     case "text": {
       if (atSummary) return refuse("buttons");
-      if (event.asChoice !== undefined && !out.typingCountry && applyChoice(draft.answers, step, event.asChoice)) return advance();
+      if (event.asChoice !== undefined && !typing && applyChoice(draft.answers, step, event.asChoice)) return advance();
       if (!TYPED.has(step)) return refuse("buttons");
       const parsed = parseTyped(step, event.text, now);
       if (!parsed.ok) return refuse(parsed.reason === "too-long" ? "too_long" : parsed.reason);

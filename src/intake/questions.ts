@@ -34,6 +34,11 @@ export interface IntakeDraft {
   typingCountry?: boolean;
 }
 
+/** Whether any question was answered (or skipped): a draft only opened holds nothing to resume or to hand to a case. */
+export function answered(draft: IntakeDraft): boolean {
+  return Object.keys(draft.answers).length > 0;
+}
+
 /** Which answers a step takes: fixed choices, free text, or both. */
 export const CHOICES: Record<Step, readonly string[]> = {
   country: [...COUNTRIES, "other"],

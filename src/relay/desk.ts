@@ -4,6 +4,7 @@ import { OUTCOMES, PERSON_AUTHOR, type Cases, type CaseView, type Outcome } from
 import type { Address, Contact, Contacts } from "../contacts/contacts.js";
 import { faqEntry } from "../faq/catalog.js";
 import type { IntakeDrafts } from "../intake/drafts.js";
+import { answered } from "../intake/questions.js";
 import type { Logger } from "../log/logger.js";
 import { BoundedMap } from "../cache/bounded-map.js";
 import { pseudonymIn, type Staff, type StaffMember } from "../staff/staff.js";
@@ -145,10 +146,9 @@ export class HandoffDesk {
    */
   requestHuman(contact: Contact, urgent: boolean): { case: CaseView; opened: boolean; volunteer?: StaffMember } {
     // A draft with no answer yet (the intake was only opened) has nothing to add to a case.
-    const answers = this.drafts.load(contact.id)?.draft.answers;
-    const draft = answers && Object.keys(answers).length > 0 ? answers : undefined;
+    const draft = this.drafts.load(contact.id)?.draft;
     const existing = this.cases.activeOf(contact.id);
-    const summary = draft ? { answers: draft, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
+    const summary = draft && answered(draft) ? { answers: draft.answers, language: contact.language } : existing ? undefined : { answers: {}, language: contact.language };
     const result = this.cases.openOrJoin(contact.id, summary, urgent);
     const volunteer = result.case.volunteerId ? this.staff.byId(result.case.volunteerId) : undefined;
     if (urgent && volunteer) {

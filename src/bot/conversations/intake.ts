@@ -3,11 +3,10 @@ import { InlineKeyboard, type Context } from "grammy";
 import type { TFunction } from "i18next";
 import { isLanguage, type Language } from "../../i18n/languages.js";
 import { choiceByLabel, next, position, type IntakeEvent } from "../../intake/next.js";
-import { CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, type IntakeDraft, type Step } from "../../intake/questions.js";
+import { answered, CHOICES, FIRST_YEAR, MAX_TEXT, OPTIONAL, STEPS, type IntakeAnswers, type IntakeDraft, type Step } from "../../intake/questions.js";
 import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { cb } from "../keyboards.js";
-import { translators } from "../handlers/context-setup.js";
 
 export const INTAKE = "intake";
 
@@ -75,7 +74,7 @@ function interpret(ctx: Context): Reply {
 }
 
 /** The question the draft is at, as sent: the summary, the "type the country" prompt, or a step's question. */
-function question(t: TFunction, draft: IntakeDraft, typingCountry: boolean): Message {
+function question(t: TFunction, draft: IntakeDraft): Message {
   const { step, atSummary } = position(draft);
   if (atSummary) {
     return [`${t("intake.summary_title")}\n\n${summaryText(t, draft.answers)}`, {
@@ -85,7 +84,7 @@ function question(t: TFunction, draft: IntakeDraft, typingCountry: boolean): Mes
         .text(t("intake.cancel"), data("cancel")),
     }];
   }
-  if (typingCountry) {
+  if (draft.typingCountry) {
     return [t("intake.other_country"), { reply_markup: new InlineKeyboard().text(t("intake.back"), data("back")).text(t("intake.cancel"), data("cancel")) }];
   }
   return [t(`intake.q.${step}`), { reply_markup: questionKeyboard(t, step, draft.step === 0) }];
@@ -108,23 +107,20 @@ type Outcome = "next" | "pass" | "done";
 export function createIntake(deps: AppDeps) {
   /** An answer later than this after its question ends the conversation (the draft stays): the person has moved on. */
   const timeoutMs = 30 * 60 * 1000;
-  const translator = translators(deps);
 
   return async function intake(conversation: Conversation<BotContext, Context>, _ctx: Context, contactId: string, language: string): Promise<void> {
     const lang: Language = isLanguage(language) ? language : "en";
-    const t = translator(lang);
+    const t = deps.i18n.getFixedT(lang);
 
     // A draft is stored from the start, so that one missing later means the
     // intake ended (confirmed, cancelled, expired, erased), even where a crash
     // lost the conversation's record of it. One already there is saved again:
     // opening the intake is using it, and its days start again, as at an answer.
     const entry: unknown = await conversation.external(async (outside) => {
-      const stored = deps.drafts.load(contactId)?.draft;
-      const begun = stored !== undefined && (stored.step > 0 || Object.keys(stored.answers).length > 0);
-      const draft = stored ?? empty();
+      const draft = deps.drafts.load(contactId)?.draft ?? empty();
       deps.drafts.save(contactId, draft);
-      await outside.reply(begun ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
-      await outside.reply(...question(t, draft, draft.typingCountry === true));
+      await outside.reply(answered(draft) ? t("intake.resume") : t("intake.start", { days: deps.config.RETENTION_INTAKE_DAYS }));
+      await outside.reply(...question(t, draft));
       return { entered: deps.now() };
     });
     if (typeof entry !== "object" || entry === null || !("entered" in entry)) {
@@ -156,20 +152,19 @@ export function createIntake(deps: AppDeps) {
       // Too late: the draft waits for the person to come back.
       if (now - Math.max(entered, found.savedAt ?? 0) >= timeoutMs) return "pass";
       if (outside.callbackQuery) await outside.answerCallbackQuery();
-      const { typingCountry = false, ...draft } = found.draft;
-      const { step, atSummary } = position(draft);
+      const { step, atSummary } = position(found.draft);
       const event: IntakeEvent = reply.kind === "text" && !atSummary
         ? { ...reply, asChoice: choiceByLabel(step, reply.text, (c) => t(`intake.choice.${step}.${c}`)) }
         : (reply as IntakeEvent);
       const at = new Date(now);
-      const { state, result } = next({ draft, typingCountry }, event, at);
+      const { draft, result } = next(found.draft, event, at);
       switch (result.then) {
         case "cancel":
           deps.drafts.delete(contactId);
           await outside.reply(t("intake.cancelled"), { reply_markup: new InlineKeyboard().text(t("menu.main"), cb.menu("main")) });
           return "done";
         case "confirm": {
-          const ref = deps.cases.openOrJoin(contactId, { answers: state.draft.answers, language: lang }).case.ref;
+          const ref = deps.cases.openOrJoin(contactId, { answers: draft.answers, language: lang }).case.ref;
           deps.drafts.delete(contactId);
           await outside.reply(t("intake.done", { ref }), {
             reply_markup: new InlineKeyboard().text(t("menu.lawyer"), cb.menu("lawyer")).row().text(t("menu.card"), cb.menu("card")).row()
@@ -187,13 +182,13 @@ export function createIntake(deps: AppDeps) {
           break;
       }
       // Saved before the next question goes out: its time is when that question was asked.
-      deps.drafts.save(contactId, state.typingCountry ? { ...state.draft, typingCountry: true } : state.draft);
+      deps.drafts.save(contactId, draft);
       if (result.then === "editlist") {
         const kb = new InlineKeyboard();
         for (const s of STEPS) kb.text(t(`intake.label.${s}`), data("edit", s)).row();
         await outside.reply(t("intake.edit_which"), { reply_markup: kb.text(t("intake.back"), data("back")) });
       } else {
-        await outside.reply(...question(t, state.draft, state.typingCountry));
+        await outside.reply(...question(t, draft));
       }
       return "next";
     }

@@ -1,6 +1,5 @@
 import { Composer, session, type Context } from "grammy";
 import { FlatComposer } from "../composer.js";
-import type { TFunction } from "i18next";
 import type { Address } from "../../contacts/contacts.js";
 import { fromLanguageCode } from "../../i18n/languages.js";
 import type { BotContext, SessionData } from "../context.js";
@@ -23,20 +22,6 @@ export function storageKey(deps: AppDeps, messenger: string, ctx: Context): stri
   if (ctx.chat?.type !== "private") return undefined;
   const address = addressOf(deps, messenger, ctx.chat.id);
   return `${address.messenger}:${address.chatId}`;
-}
-
-const cache = new WeakMap<AppDeps, Map<string, TFunction>>();
-
-/** One fixed translator per language, made once. */
-export function translators(deps: AppDeps): (language: string) => TFunction {
-  let map = cache.get(deps);
-  if (!map) cache.set(deps, (map = new Map<string, TFunction>()));
-  const known = map;
-  return (language) => {
-    let t = known.get(language);
-    if (!t) known.set(language, (t = deps.i18n.getFixedT(language)));
-    return t;
-  };
 }
 
 export function contextSetup(deps: AppDeps, messenger: string): Composer<BotContext> {
@@ -70,7 +55,8 @@ export function contextSetup(deps: AppDeps, messenger: string): Composer<BotCont
       }
     }
     ctx.language = ctx.session.language ?? fromLanguageCode(ctx.from?.language_code) ?? deps.config.DEFAULT_LANGUAGE;
-    ctx.t = translators(deps)(ctx.language);
+    // One translator per language, made once and remembering (see createI18n).
+    ctx.t = deps.i18n.getFixedT(ctx.language);
     ctx.staff = deps.staff.find(ctx.address, ctx.language, deps.routes.get(messenger)?.aliasesOf?.(ctx.chat!.id));
     await next();
   });

@@ -6,7 +6,6 @@ import type { BotContext } from "../context.js";
 import type { AppDeps } from "../deps.js";
 import { BoundedMap } from "../../cache/bounded-map.js";
 import { words } from "../../faq/fold.js";
-import { translators } from "./context-setup.js";
 import type { Understanding } from "../../faq/understand.js";
 import { afterAnswer, cb, didYouMean, distressKeyboard, emergencyKeyboard, mainMenu, noMatchKeyboard } from "../keyboards.js";
 
@@ -116,7 +115,7 @@ export async function answerFreeText(ctx: BotContext, deps: AppDeps, text: strin
   if (text.length > MAX_QUESTION) return void (await ctx.reply(ctx.t("errors.too_long"), { reply_markup: noMatchKeyboard(ctx.t) }));
   const u = deps.faq.understand(text);
   const elsewhere = u.language !== ctx.language && u.purpose !== "none" && words(text).length >= LANGUAGE_EVIDENCE;
-  const t = elsewhere ? translators(deps)(u.language) : ctx.t;
+  const t = elsewhere ? deps.i18n.getFixedT(u.language) : ctx.t;
   const reply = replyTo(ctx, t, u);
   let markup = reply.markup;
   if (elsewhere || offerLanguage) {
