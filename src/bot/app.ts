@@ -2,6 +2,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { Bot, BotError, Composer, type ApiClientOptions, type Context, type FilterQuery } from "grammy";
 import { FlatComposer } from "./composer.js";
+import { Gate } from "./gate.js";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
@@ -135,15 +136,32 @@ export function createBot(deps: AppDeps, transport: TransportOptions): Bot<BotCo
 }
 
 /**
+ * Updates handled at once, as Telegram's runner is told too (grammY's allows
+ * 500). The work on an update is on this one thread (SQLite, the matcher,
+ * sealing), so more at once does not answer sooner; each one in flight only
+ * keeps its data alive long enough to be moved to the old heap, where a
+ * burst's garbage then stays.
+ */
+export const UPDATES_IN_FLIGHT = 50;
+
+/** Each bot's bound on the updates it handles at once, for the transports that call `dispatch`. */
+const gates = new WeakMap<Bot<BotContext>, Gate>();
+
+/**
  * Handles one update the way grammY's own polling does: a failing handler
- * goes to `bot.catch` instead of taking the transport down.
+ * goes to `bot.catch` instead of taking the transport down, and no more than
+ * `UPDATES_IN_FLIGHT` are handled at once (the rest wait their turn).
  */
 export async function dispatch(bot: Bot<BotContext>, update: Update): Promise<void> {
-  try {
-    await bot.handleUpdate(update);
-  } catch (error) {
-    if (!(error instanceof BotError)) throw error;
-    await bot.errorHandler(error as BotError<BotContext>);
-  }
+  let gate = gates.get(bot);
+  if (!gate) gates.set(bot, (gate = new Gate(UPDATES_IN_FLIGHT)));
+  await gate.run(async () => {
+    try {
+      await bot.handleUpdate(update);
+    } catch (error) {
+      if (!(error instanceof BotError)) throw error;
+      await bot.errorHandler(error as BotError<BotContext>);
+    }
+  });
 }
 

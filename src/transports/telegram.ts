@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, webhookCallback, type Bot } from "grammy";
-import { createBot } from "../bot/app.js";
+import { createBot, UPDATES_IN_FLIGHT } from "../bot/app.js";
 import type { BotContext } from "../bot/context.js";
 import { numericChats } from "../bot/route.js";
 import type { Runtime } from "../runtime.js";
@@ -13,13 +13,6 @@ import { SeenUpdates } from "./telegram-updates.js";
 /** The update kinds the bot handles; nothing else is asked for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
-/**
- * Updates handled at once (grammY's runner allows 500). The work on an update
- * is on this one thread (SQLite, the matcher, sealing), so more at once does
- * not answer sooner; each one in flight only keeps its data alive long enough
- * to be moved to the old heap, where a burst's garbage then stays.
- */
-const CONCURRENCY = 50;
 
 export interface TelegramHandle {
   bot: Bot<BotContext>;
@@ -37,7 +30,7 @@ export function createTelegramBot(runtime: Runtime): Bot<BotContext> {
     messenger: "telegram",
     token: TELEGRAM_BOT_TOKEN,
     // Replies go through the same lean fetch as broadcasts: a connection for each update in flight, and one for the long poll.
-    client: { apiRoot: TELEGRAM_API_ROOT, fetch: pooledFetch(CONCURRENCY + 1) },
+    client: { apiRoot: TELEGRAM_API_ROOT, fetch: pooledFetch(UPDATES_IN_FLIGHT + 1) },
     isNew: (update) => seen.first(update.update_id),
     route: {
       ...numericChats,
@@ -96,7 +89,7 @@ export async function runTelegram(runtime: Runtime): Promise<TelegramHandle> {
   await bot.api.deleteWebhook();
   const runner: RunnerHandle = run(bot, {
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
-    sink: { concurrency: CONCURRENCY },
+    sink: { concurrency: UPDATES_IN_FLIGHT },
   });
   deps.log.info({ mode: "polling" }, "telegram transport started");
   return { bot, stop: () => (runner.isRunning() ? runner.stop() : Promise.resolve()) };
