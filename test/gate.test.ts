@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { UPDATES_IN_FLIGHT } from "../src/bot/app.js";
 import { Gate } from "../src/bot/gate.js";
+import { countInFlight } from "./helpers/in-flight.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,18 +63,7 @@ describe("updates in flight", () => {
   it("handles a burst of people at most fifty at a time, and answers every one of them", async () => {
     desk = await createTestDesk();
     const { chat } = desk;
-    const bot = chat.bot;
-    const handle = bot.handleUpdate.bind(bot);
-    let inFlight = 0;
-    let most = 0;
-    bot.handleUpdate = async (...args) => {
-      most = Math.max(most, ++inFlight);
-      try {
-        return await handle(...args);
-      } finally {
-        inFlight--;
-      }
-    };
+    const inFlight = countInFlight(chat.bot);
     const people = Array.from({ length: 3 * UPDATES_IN_FLIGHT }, (_, i) => {
       // Slow replies keep each update in flight a while, so the burst piles up.
       chat.slow(9000 + i, 20);
@@ -81,7 +71,7 @@ describe("updates in flight", () => {
     });
     const replies = await Promise.all(people.map((p) => p.send("/start")));
     expect(replies.every((r) => r.length > 0)).toBe(true);
-    expect(most).toBe(UPDATES_IN_FLIGHT);
-    expect(inFlight).toBe(0);
+    expect(inFlight.most).toBe(UPDATES_IN_FLIGHT);
+    expect(inFlight.now).toBe(0);
   });
 });

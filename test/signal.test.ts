@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { UPDATES_IN_FLIGHT } from "../src/bot/app.js";
 import { createI18n } from "../src/i18n/i18n.js";
 import { readEnvelope } from "../src/transports/signal/envelope.js";
 import { SignalInbox } from "../src/transports/signal/inbox.js";
@@ -8,6 +9,7 @@ import { SignalModeError, type SignalTransport } from "../src/transports/signal/
 import { runTelegram, type TelegramHandle } from "../src/transports/telegram.js";
 import { BOT_NUMBER, FakeSignal } from "./helpers/fake-signal.js";
 import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "./helpers/fake-telegram.js";
+import { countInFlight } from "./helpers/in-flight.js";
 import { createTestDesk, type TestDesk } from "./helpers/runtime.js";
 import { SignalPerson, until } from "./helpers/signal-person.js";
 
@@ -377,6 +379,16 @@ describe("Signal: the same bot through signal-cli-rest-api", { timeout: 60_000 }
     expect(slow.messages).toHaveLength(0); // still being sent
     await until(() => slow.messages.length > 0);
     expect(slow.last()).toBe(quick.last());
+  });
+
+  it("handles a burst of people at most fifty at a time, and answers every one", async () => {
+    await start(ws);
+    // Each update takes a while (as under load), so the burst piles up.
+    const inFlight = countInFlight(signal.bot, 1000);
+    const people = Array.from({ length: 3 * UPDATES_IN_FLIGHT }, () => person());
+    for (const p of people) fake.push(p.uuid, "/help");
+    await until(() => people.every((p) => p.messages.length > 0), 30_000);
+    expect(inFlight.most).toBe(UPDATES_IN_FLIGHT);
   });
 
   it("holds replies during a rate-limit pause and sends them in order after it, across a restart too", async () => {
