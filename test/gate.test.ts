@@ -41,6 +41,26 @@ describe("gate", () => {
     expect([gate.running, gate.waiting]).toEqual([0, 0]);
   });
 
+  it("keeps the order through a long queue that keeps growing while it is served", async () => {
+    const gate = new Gate(2);
+    const ran: number[] = [];
+    const tasks: Promise<void>[] = [];
+    const add = (i: number) => tasks.push(gate.run(async () => {
+      ran.push(i);
+      await tick();
+      // Each early task adds two more behind the queue, as a stream of updates would.
+      if (i < 2000) for (const j of [2 * i + 3000, 2 * i + 3001]) add(j);
+    }));
+    for (let i = 0; i < 3000; i++) add(i);
+    while (ran.length < 7000) await tick();
+    await Promise.all(tasks);
+    expect(ran).toHaveLength(7000);
+    // First come, first served: the first 3000 in order, then the ones they added, in the order added.
+    expect(ran.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(ran.slice(3000)).toEqual(Array.from({ length: 4000 }, (_, i) => 3000 + i));
+    expect([gate.running, gate.waiting]).toEqual([0, 0]);
+  });
+
   it("frees the place of a task that fails, and passes its error on", async () => {
     const gate = new Gate(1);
     const failing = gate.run(() => Promise.reject(new Error("boom")));

@@ -38,16 +38,19 @@ export class Gate {
   }
 
   #leave(): void {
-    if (this.#head < this.#waiting.length) {
-      const next = this.#waiting[this.#head]!;
-      this.#head++;
-      if (this.#head === this.#waiting.length) {
-        this.#waiting = [];
-        this.#head = 0;
-      }
-      next();
-    } else {
+    if (this.#head === this.#waiting.length) {
       this.#running--;
+      return;
     }
+    const next = this.#waiting[this.#head++]!;
+    // Those let in are dropped from the front now and then, so that a queue that never empties does not keep them all.
+    if (this.#head === this.#waiting.length) {
+      this.#waiting = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+    next();
   }
 }
