@@ -16,4 +16,4 @@ console.log(`  duplicates                 ${r.duplicates}   (target ≤ ambiguou
 console.log(`  missed                     ${r.missed}   (target 0)`);
 console.log(`  429s received              ${r.tooMany}, ${r.tooManyAfterWarmup} after warm-up   (target 0 after warm-up)`);
 console.log(`  bot CPU per message        ${r.cpuMsPerMessage.toFixed(3)} ms while sending, ${r.cpuMsPerMessageWithStartups.toFixed(3)} ms with both start-ups   (target ≤ 0.3 ms)`);
-console.log(`    bare grammY Api, same rate ${r.bareCpuMsPerMessage.toFixed(3)} ms   (the floor: sending alone, nothing else)`);
+console.log(`    bare grammY Api, same rate ${r.bareCpuMsPerMessage.toFixed(3)} ms   (the floor: sending alone, nothing else); desk/bare ${(r.cpuMsPerMessage / r.bareCpuMsPerMessage).toFixed(2)}`);
