@@ -13,7 +13,6 @@ import { SeenUpdates } from "./telegram-updates.js";
 /** The update kinds the bot handles; nothing else is asked for. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
-
 export interface TelegramHandle {
   bot: Bot<BotContext>;
   /** The webhook server's port, when running on a webhook. */
