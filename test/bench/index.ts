@@ -3,10 +3,10 @@
  * (not part of npm test; tests never assert on time).
  */
 import { execFileSync } from "node:child_process";
-import { cpus, loadavg, totalmem } from "node:os";
 import { benchBareIntake } from "./bare-intake.js";
 import { benchBroadcast } from "./broadcast.js";
 import { benchCard } from "./card.js";
+import { describeMachine, watchHost } from "./machine.js";
 import { benchMatcher } from "./matcher.js";
 import { benchSignal } from "./signal.js";
 import { benchFaq, benchIntake, benchMemory, benchStartup, type BurstMemory, type IntakeBench } from "./stack.js";
@@ -25,9 +25,10 @@ const row = (name: string, result: string, target: string) => {
 };
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
-/** The machine, and how busy it is: figures from a loaded machine are not comparable. */
-const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`;
-console.log(`notice-desk benchmarks — ${machine()}\n`);
+// How busy the machine and its host were: figures from a loaded machine are not comparable.
+console.log(`notice-desk benchmarks — ${describeMachine()}`);
+const host = watchHost();
+console.log("");
 
 const matcher = await benchMatcher();
 row("question matcher alone", `p50 ${ms(matcher.p50)}, p99 ${ms(matcher.p99)} a question (${matcher.questions} held-out messages)`, "p99 ≤ 0.2 ms");
@@ -67,6 +68,6 @@ row(`broadcast ${broadcast.recipients.toLocaleString("en")} at ${broadcast.rate.
 row("broadcast: bot CPU per message while sending (from /proc)", `${ms(broadcast.cpuMsPerMessage)} (${ms(broadcast.cpuMsPerMessageWithStartups)} with start-ups); bare grammY Api at the same rate ${ms(broadcast.bareCpuMsPerMessage)}; desk/bare ${(broadcast.cpuMsPerMessage / broadcast.bareCpuMsPerMessage).toFixed(2)}`, "≤ 0.3 ms");
 row("broadcast duplicates / ambiguous / missed / 429s", `${broadcast.duplicates} / ${broadcast.ambiguous} / ${broadcast.missed} / ${broadcast.tooMany} (${broadcast.tooManyAfterWarmup} after warm-up)`, "dup ≤ ambiguous, 0 missed, 0 429s");
 
-console.log(`\n${machine()}\n`);
+console.log(`\n${describeMachine()}\nduring the run: ${host()}\n`);
 console.log("| benchmark | result | target |\n| --- | --- | --- |");
 for (const [name, result, target] of rows) console.log(`| ${name} | ${result} | ${target} |`);

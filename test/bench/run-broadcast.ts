@@ -1,13 +1,16 @@
 /** npm run bench:broadcast [-- <recipients> <rate>]: the broadcast benchmark alone. */
 import { cpus, loadavg } from "node:os";
 import { benchBroadcast } from "./broadcast.js";
+import { watchHost } from "./machine.js";
 
 const [recipients, rate] = process.argv.slice(2).map(Number);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(", ");
 const loadBefore = load();
+const host = watchHost();
 const r = await benchBroadcast(recipients || undefined, rate || undefined);
 console.log("broadcast benchmark");
 console.log(`  machine                    ${cpus().length} cores, load average before ${loadBefore}, after ${load()}`);
+console.log(`  host                       ${host()}`);
 console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
 console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
 console.log(`  time / ideal               ${r.ratio.toFixed(3)}   (target ≤ 1.05)`);
