@@ -25,6 +25,8 @@ export interface BroadcastBench {
   restartSeconds: number;
   duplicates: number;
   ambiguous: number;
+  /** Sends in flight at once: the most a crash may leave ambiguous. */
+  slots: number;
   missed: number;
   tooMany: number;
   tooManyAfterWarmup: number;
@@ -35,6 +37,13 @@ export interface BroadcastBench {
   /** A bare grammY `Api` sending at the same rate and concurrency, nothing else. */
   bareCpuMsPerMessage: number;
 }
+
+/** The broadcast targets, one by one, as `npm run bench` and `npm run bench:broadcast` mark them. */
+export const broadcastMet = (r: BroadcastBench) => ({
+  time: r.ratio <= 1.05,
+  cpu: r.cpuMsPerMessage <= 0.3,
+  delivery: r.duplicates <= r.ambiguous && r.ambiguous <= r.slots && r.missed === 0 && r.tooManyAfterWarmup === 0,
+});
 
 /** CPU and messages of one process between its first send and its end. */
 interface Span {
@@ -105,7 +114,7 @@ export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: 
       recipients, rate, seconds,
       ratio: seconds / (recipients / rate),
       restartSeconds: (resumedAt - killedAt) / 1000,
-      duplicates, ambiguous, missed,
+      duplicates, ambiguous, slots, missed,
       tooMany: fake.tooMany.length,
       tooManyAfterWarmup: fake.tooMany.filter((at) => at > started + 2000).length,
       cpuMsPerMessage: perMessage([firstSpan, secondSpan]),
