@@ -15,6 +15,7 @@ const SLOW = [
   "test/storage.test.ts",
   "test/startup.test.ts",
   "test/reminders-crash.test.ts",
+  "test/npm-start.test.ts",
 ];
 
 export default defineConfig({

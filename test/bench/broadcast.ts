@@ -16,6 +16,7 @@ import Database from "better-sqlite3";
 import { cpuMsOf, exited, seedBroadcast, spawnBot, tally } from "../helpers/broadcast-harness.js";
 import { FAKE_TOKEN, FakeTelegram } from "../helpers/fake-telegram.js";
 import { ROOT } from "../../src/paths.js";
+import { START_ENV } from "./process.js";
 
 export interface BroadcastBench {
   recipients: number;
@@ -58,7 +59,7 @@ const perMessage = (spans: Span[]) =>
 async function bareSender(fake: FakeTelegram, count: number, rate: number, slots: number): Promise<number> {
   const before = fake.sent.length;
   const args = [fake.apiRoot, FAKE_TOKEN, count, rate, slots, 1_000_000].map(String);
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/bare-sender.ts", ...args], { cwd: ROOT, stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/bare-sender.ts", ...args], { cwd: ROOT, stdio: "ignore", env: { ...process.env, ...START_ENV } });
   try {
     await fake.until(() => fake.sent.length > before, 60_000);
     const span = { cpuMs: -cpuMsOf(child.pid!), messages: -fake.sent.length };
@@ -79,7 +80,7 @@ export async function benchBroadcast(recipients = 100_000, rate = 1_000, entry: 
     const seeded = await seedBroadcast(dir, recipients);
     fake.perSecond = rate;
     const slots = 8;
-    const env = { BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: String(slots) };
+    const env = { ...START_ENV, BROADCAST_TELEGRAM_PER_SECOND: String(rate), BROADCAST_SLOTS: String(slots) };
     const first = spawnBot(seeded, fake, env, entry);
     await fake.until(() => fake.sent.length >= 1, 60_000);
     const started = Date.now();

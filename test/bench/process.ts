@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ROOT } from "../../src/paths.js";
 import { FAKE_TOKEN, type FakeTelegram } from "../helpers/fake-telegram.js";
 
@@ -31,15 +32,26 @@ export function peakMb(pid: number): number {
 }
 
 /**
- * Spawns `node <args>` from the repository against the fake Bot API.
- * BENCH_NODE_ARGS go before them (e.g. --cpu-prof, to profile it).
+ * The defaults `npm start` puts in the environment of the desk it runs (the
+ * `NAME=${NAME:-value}` in package.json's start script): every bot process of
+ * the benchmarks gets them, the bare ones too, so that both run as deployed.
+ */
+export const START_ENV: Record<string, string> = Object.fromEntries(
+  [...((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "")
+    .matchAll(/\b([A-Z_]+)=\$\{\1:-([^}]*)\}/g)].map((m) => [m[1]!, m[2]!]),
+);
+
+/**
+ * Spawns `node <args>` from the repository against the fake Bot API, with the
+ * environment `npm start` gives. BENCH_NODE_ARGS go before them (e.g.
+ * --cpu-prof, to profile it).
  */
 export function spawnAgainst(fake: FakeTelegram, args: string[], env: Record<string, string>): ChildProcess {
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extra, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH ?? "", ...START_ENV, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn", ...env },
   });
   return child;
 }

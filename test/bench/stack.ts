@@ -20,7 +20,7 @@ import { loadHeldOut } from "../../src/faq/evaluate.js";
 import { INTENTS } from "../../src/faq/corpus.js";
 import { botCommand } from "../helpers/broadcast-harness.js";
 import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
-import { cpuMs, peakMb, rssMb, sleep, spawnAgainst, stopped } from "./process.js";
+import { cpuMs, peakMb, rssMb, sleep, spawnAgainst, START_ENV, stopped } from "./process.js";
 
 /** Questions people ask, in three languages and two alphabets, with typos (the held-out set's FAQ questions). */
 const QUESTIONS = loadHeldOut().filter((m) => !(INTENTS as readonly string[]).includes(m.expected)).map((m) => m.text);
@@ -289,7 +289,7 @@ export async function benchStartup(contacts = 10_000): Promise<StartupBench> {
     const child = spawn(process.execPath, botCommand("bundle"), {
       cwd: ROOT,
       stdio: "ignore",
-      env: { PATH: process.env.PATH ?? "", ...env, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn" },
+      env: { PATH: process.env.PATH ?? "", ...START_ENV, ...env, TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: "warn" },
     });
     await fake.until(() => fake.sentTo(50_001).length > 0, 30_000);
     const milliseconds = performance.now() - started;
