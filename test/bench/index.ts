@@ -7,8 +7,8 @@ import { benchBareIntake } from "./bare-intake.js";
 import { benchBroadcast, broadcastMet } from "./broadcast.js";
 import { benchCard } from "./card.js";
 import { describeMachine, watchHost } from "./machine.js";
-import { START_ENV } from "./process.js";
 import { benchMatcher } from "./matcher.js";
+import { START_ENV } from "./process.js";
 import { benchSignal } from "./signal.js";
 import { benchFaq, benchIntake, benchMemory, benchStartup, type BurstMemory, type IntakeBench } from "./stack.js";
 
