@@ -30,9 +30,12 @@ export function workloadMs(rounds = 150): number {
   return (used.user + used.system) / 1000;
 }
 
+/** The load average now, over 1, 5 and 15 minutes. */
+export const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(", ");
+
 /** The machine and its load now: printed before and after the figures. */
 export const describeMachine = () =>
-  `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`;
+  `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average ${loadAverage()}`;
 
 /** Starts watching the host; the returned function describes the run so far. */
 export function watchHost(): () => string {

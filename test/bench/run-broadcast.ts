@@ -1,17 +1,16 @@
 /** npm run bench:broadcast [-- <recipients> <rate>]: the broadcast benchmark alone. */
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import { benchBroadcast, broadcastMet } from "./broadcast.js";
-import { watchHost } from "./machine.js";
+import { loadAverage, watchHost } from "./machine.js";
 
 const [recipients, rate] = process.argv.slice(2).map(Number);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(", ");
-const loadBefore = load();
+const loadBefore = loadAverage();
 const host = watchHost();
 const r = await benchBroadcast(recipients || undefined, rate || undefined);
 const met = broadcastMet(r);
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 console.log("broadcast benchmark");
-console.log(`  machine                    ${cpus().length} cores, load average before ${loadBefore}, after ${load()}`);
+console.log(`  machine                    ${cpus().length} cores, load average before ${loadBefore}, after ${loadAverage()}`);
 console.log(`  host                       ${host()}`);
 console.log(`  recipients                 ${r.recipients} at ${r.rate}/s, one SIGKILL half-way`);
 console.log(`  total time                 ${r.seconds.toFixed(2)} s (ideal ${(r.recipients / r.rate).toFixed(2)} s)`);
