@@ -19,7 +19,7 @@ function cpuTimes(): { total: number; steal: number } | undefined {
 }
 
 /** CPU milliseconds a fixed piece of work takes (JSON and sorting, like the desk's own work): higher means a slower host. */
-export function workloadMs(rounds = 150): number {
+function workloadMs(rounds = 150): number {
   const payload = Array.from({ length: 2_000 }, (_, i) => ({ id: i, text: `message ${i * 7919 % 2_003}`, at: i * 31 }));
   const start = process.cpuUsage();
   for (let round = 0; round < rounds; round++) {

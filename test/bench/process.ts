@@ -56,14 +56,4 @@ export function spawnAgainst(fake: FakeTelegram, args: string[], env: Record<str
   return child;
 }
 
-/** Stops a bot the way a service manager does (SIGTERM, so a profile gets written), SIGKILL after 10 s. */
-export async function stopped(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exit;
-  clearTimeout(kill);
-}
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

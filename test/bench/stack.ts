@@ -20,7 +20,8 @@ import { loadHeldOut } from "../../src/faq/evaluate.js";
 import { INTENTS } from "../../src/faq/corpus.js";
 import { botCommand } from "../helpers/broadcast-harness.js";
 import { callbackUpdate, FAKE_TOKEN, FakeTelegram, textUpdate } from "../helpers/fake-telegram.js";
-import { cpuMs, peakMb, rssMb, sleep, spawnAgainst, START_ENV, stopped } from "./process.js";
+import { stopped } from "../helpers/stopped.js";
+import { cpuMs, peakMb, rssMb, sleep, spawnAgainst, START_ENV } from "./process.js";
 
 /** Questions people ask, in three languages and two alphabets, with typos (the held-out set's FAQ questions). */
 const QUESTIONS = loadHeldOut().filter((m) => !(INTENTS as readonly string[]).includes(m.expected)).map((m) => m.text);
